@@ -1,0 +1,284 @@
+"""The fact model: what a case file can state about a site, mine, project, firm or application.
+
+Every field the rule packs test is here. Field names are English; each field's
+``description`` gives its Chinese term, which also appears in the exported JSON
+Schema (``policykit schema``) so that editors can complete case files.
+Unknown fields are rejected (a typo must not silently drop a fact).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from .dates import parse_date
+from .enums import (
+    ApplicationKind,
+    CaseKind,
+    ClueSource,
+    ClueVerdict,
+    FirmProduct,
+    LabeledEnum,
+    LicenceStatus,
+    OperatorKind,
+    ProjectType,
+    StoppedMineClass,
+    Suitability,
+)
+
+
+def _date(v: Any):
+    if v is None or v == "":
+        return None
+    return parse_date(v)
+
+
+Date = Annotated[dt.date | None, BeforeValidator(_date)]
+
+
+def _enum(cls: type[LabeledEnum]):
+    def conv(v: Any):
+        if v is None or v == "" or isinstance(v, cls):
+            return v or None
+        if isinstance(v, str):
+            m = cls.from_label(v.strip())
+            if m is not None:
+                return m
+        return v  # let pydantic report it
+
+    return BeforeValidator(conv)
+
+
+def E(cls: type[LabeledEnum]):
+    return Annotated[cls | None, _enum(cls)]
+
+
+def F(label: str, **kw) -> Any:
+    return Field(default=kw.pop("default", None), description=label, **kw)
+
+
+class Part(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_enum_values=False)
+
+
+class Jurisdiction(Part):
+    province: str | None = F("省")
+    city: str | None = F("市")
+    county: str | None = F("县（区）")
+    township: str | None = F("乡镇（街道、林场）")
+    village: str | None = F("村（社区）")
+
+
+class Operator(Part):
+    name: str | None = F("采矿权人/经营主体名称")
+    kind: E(OperatorKind) = F("主体性质")
+    credit_code: str | None = F("统一社会信用代码")
+    legal_rep: str | None = F("法定代表人")
+    address: str | None = F("地址")
+
+
+class Licence(Part):
+    number: str | None = F("采矿许可证号")
+    status: E(LicenceStatus) = F("许可证状态")
+    issuer: str | None = F("发证机关")
+    mineral: str | None = F("矿种")
+    valid_from: Date = F("有效期起")
+    valid_to: Date = F("有效期至")
+    renewal_applied: bool | None = F("已办理延续登记")
+    boundary_exceeded: bool | None = F("越界（超层越界）开采")
+    boundary_exceeded_times: int | None = F("越界开采次数", ge=0)
+    method_changed: bool | None = F("擅自改变开采方式")
+    serious: bool | None = F("情节严重")
+    revocation_conditions_met: bool | None = F("符合吊销许可证情形")
+    sublet: bool | None = F("非法将采矿权转租他人开采")
+    mining_continued: bool | None = F("证照失效后继续采矿")
+
+
+class Observations(Part):
+    found_on: Date = F("发现日期")
+    mining: bool | None = F("发现开采行为")
+    selling_minerals: bool | None = F("出售矿产品")
+    equipment_on_site: bool | None = F("现场有采掘加工设备")
+    vehicles_on_site: bool | None = F("现场有运输车辆")
+    operator_identified: bool | None = F("违法主体已查明")
+    at_closed_mine: bool | None = F("在已关闭矿山盗采")
+    restored_mine_damaged: bool | None = F("破坏已修复完成的废弃矿山")
+    found_by_village: bool | None = F("由村发现")
+    reported_to_town_on: Date = F("村报告镇政府日期")
+    after_campaign: bool | None = F("百日攻坚行动结束后仍发生")
+    case_opened_on: Date = F("立案日期")
+    penalised: bool | None = F("已处罚到位")
+    equipment_sealed: bool | None = F("设备车辆已查封扣押")
+    banned_on: Date = F("取缔日期")
+    minerals_sealed: bool | None = F("矿产品已就地封存")
+
+
+class Project(Part):
+    name: str | None = F("项目名称")
+    type: E(ProjectType) = F("项目类型")
+    approving_department: str | None = F("审批（监管）部门")
+    reported: bool | None = F("已上报")
+    follows_approved_plan: bool | None = F("按批准方案施工")
+    extracts_minerals: bool | None = F("动用（开采）矿产资源")
+    sells_minerals: bool | None = F("出售矿产品")
+    disposal_applied: bool | None = F("已向县政府申请处置矿产资源")
+    via_trading_platform: bool | None = F("通过公共交易平台处置")
+    rectified: bool | None = F("已整改到位")
+    contract_settled: bool | None = F("已厘清合同并决算")
+    handed_to_soe: bool | None = F("后续施工已转国企承接")
+    disqualified: bool | None = F("已取消承担工程项目资格")
+
+
+class Application(Part):
+    kind: E(ApplicationKind) = F("申请类型")
+    applied_on: Date = F("申请日期")
+    quarry_name: str | None = F("采石场名称")
+
+
+class StoppedMine(Part):
+    classification: E(StoppedMineClass) = F("处置类别（注销/延续）")
+    classified_on: Date = F("县政府同意处置意见日期")
+    never_produced: bool | None = F("建矿至今未生产")
+    disturbed: bool | None = F("恢复生产前有人为扰动破坏")
+    resources_exhausted: bool | None = F("矿区资源枯竭")
+    approvals_completed_on: Date = F("延续审批手续完善日期")
+    restoration_plan_on: Date = F("生态修复方案编制完成日期")
+    remediation_done_on: Date = F("整治完成日期")
+    accepted_on: Date = F("验收合格日期")
+    expert_opinion_on: Date = F("专家验收合格意见书日期")
+    cancellation_applied_on: Date = F("提交注销申请日期")
+    closure_decision_on: Date = F("县政府关闭决定日期")
+    cancellation_announced_on: Date = F("注销公告发布日期")
+    takeover_done_on: Date = F("林场、乡镇接管整治完成日期")
+    resumed_production: bool | None = F("已恢复生产")
+    joint_review_passed: bool | None = F("已通过联审联批")
+    idle_long: bool | None = F("长期停产停工")
+    patroller_named: bool | None = F("已明确巡查人")
+
+
+class Restoration(Part):
+    year: int | None = F("计划年度")
+    suitability: E(Suitability) = F("适宜方向（宜林/宜耕/宜草）")
+    direction: E(Suitability) = F("实际修复方向")
+    patches: int | None = F("图斑（个）", ge=0)
+    area_mu: float | None = F("面积（亩）", ge=0)
+    owner: str | None = F("业主单位")
+    supervisor: str | None = F("监理单位")
+    plan_reviewed: bool | None = F("修复方案经专家评审")
+    plan_issued_on: Date = F("修复方案下达日期")
+    finished_on: Date = F("治理完成日期")
+    accepted_on: Date = F("验收日期")
+    acceptance_by_qualified_unit: bool | None = F("由资质单位验收")
+    obstructed: bool | None = F("有阻拦修复行为")
+    public_report_cover: bool | None = F("群众举报以修复为名开采")
+    public_answered: bool | None = F("已向群众解释说明")
+    contractor_lawful: bool | None = F("作业单位依法依规确定")
+    experts_from_pool: bool | None = F("专家从省级专家库选取")
+    extraction_during: bool | None = F("借整治之名盗采")
+    stage_target_missed: bool | None = F("未按阶段要求完成治理任务")
+    in_visible_zone: bool | None = F("位于“三区两线”可视范围")
+    restoration_plan_done: bool | None = F("已完成修复方案")
+
+
+class Firm(Part):
+    product: E(FirmProduct) = F("加工类别")
+    lawful: bool | None = F("符合法律政策规定")
+    in_industrial_park: bool | None = F("位于工业园区内")
+    moved_on: Date = F("迁入工业园区日期")
+    raw_material_lawful: bool | None = F("原料来源合法")
+
+
+class Transport(Part):
+    vehicle_plate: str | None = F("车牌号")
+    mineral: str | None = F("矿产品")
+    source_lawful: bool | None = F("来源合法")
+    seized: bool | None = F("已查扣")
+
+
+class Clue(Part):
+    source: E(ClueSource) = F("线索来源")
+    received_on: Date = F("线索接收日期")
+    verified_on: Date = F("实地核查日期")
+    verdict: E(ClueVerdict) = F("核查结论")
+    entered_provincial_system: bool | None = F("已录入省系统")
+    rechecked_on_site: bool | None = F("查否线索已实地复核")
+
+
+class Rectification(Part):
+    requirement: str | None = F("整改要求")
+    unit: str | None = F("责任单位")
+    person: str | None = F("责任人")
+    deadline: Date = F("整改时限")
+    done_on: Date = F("整改完成（销号）日期")
+
+
+class Flags(Part):
+    bad_public_impact: bool | None = F("造成恶劣影响")
+    mineral_value_yuan: float | None = F("矿产品价值（元）", ge=0)
+    suspected_crime: bool | None = F("涉嫌犯罪")
+    in_protected_area: bool | None = F("位于保护区或禁采区")
+    official_involvement: bool | None = F("公职人员参与、纵容、包庇")
+    protective_umbrella: bool | None = F("充当“保护伞”")
+    dereliction: bool | None = F("公职人员失职渎职")
+    township_illegal_disposal: bool | None = F("乡镇政府违法违规处置矿产资源")
+    falsified: bool | None = F("弄虚作假、谎报瞒报")
+    concealed: bool | None = F("错报、漏报、瞒报")
+    case_not_opened: bool | None = F("有案不立、压案不查、大案小查")
+    repeated: bool | None = F("屡禁不止")
+    duty_failed: bool | None = F("企业未履行环境保护、整治等法定义务")
+    serious_harm: bool | None = F("严重损害资源权益、破坏生态、社会影响恶劣")
+    survey_inadequate: bool | None = F("排查、查处、取缔不到位")
+    task_lagging: bool | None = F("攻坚任务推动滞后")
+
+
+class Ledger(Part):
+    entered: bool | None = F("已纳入台账")
+    signed_by_village_head: bool | None = F("台账经村主干审核签字")
+    closed: bool | None = F("已销号")
+
+
+Checklist = dict[str, bool]
+
+
+class Case(BaseModel):
+    """One case: a site, mine, project, firm or application, as of a date."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(description="案件编号（唯一）", min_length=1, max_length=200)
+    name: str | None = F("矿山（项目、企业）名称")
+    kind: CaseKind = Field(description="案件类型")
+    as_of: Date = F("评估日期（默认今天）")
+    packs: list[str] | None = F("适用的规则包（默认按辖区自动选择）")
+    jurisdiction: Jurisdiction = Field(default_factory=Jurisdiction, description="辖区")
+    operator: Operator = Field(default_factory=Operator, description="经营主体")
+    licence: Licence = Field(default_factory=Licence, description="采矿许可证")
+    observations: Observations = Field(default_factory=Observations, description="发现情况")
+    project: Project = Field(default_factory=Project, description="工程项目")
+    application: Application = Field(default_factory=Application, description="采石场申请")
+    stopped_mine: StoppedMine = Field(default_factory=StoppedMine, description="停产矿山")
+    restoration: Restoration = Field(default_factory=Restoration, description="生态修复")
+    firm: Firm = Field(default_factory=Firm, description="石料加工企业")
+    transport: Transport = Field(default_factory=Transport, description="矿产品运输")
+    clue: Clue = Field(default_factory=Clue, description="问题线索")
+    rectification: Rectification = Field(default_factory=Rectification, description="整改")
+    checklists: dict[str, Checklist] = Field(
+        default_factory=dict,
+        description="取缔标准清单（如 sanbuliu_yihuibi 三不留一毁闭、liangduan_sanqing 两断三清），每项是否到位",
+    )
+    flags: Flags = Field(default_factory=Flags, description="情节")
+    ledger: Ledger = Field(default_factory=Ledger, description="台账")
+    notes: str | None = F("备注")
+
+    @field_validator("id")
+    @classmethod
+    def _id_text(cls, v: str) -> str:
+        v = v.strip()
+        if not v:
+            raise ValueError("案件编号不能为空")
+        return v
+
+
+def kind_label(kind: CaseKind | str) -> str:
+    return CaseKind(kind).label
