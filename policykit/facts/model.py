@@ -248,7 +248,7 @@ class Case(BaseModel):
 
     id: str = Field(description="案件编号（唯一）", min_length=1, max_length=200)
     name: str | None = F("矿山（项目、企业）名称")
-    kind: CaseKind = Field(description="案件类型")
+    kind: Annotated[CaseKind, _enum(CaseKind)] = Field(description="案件类型")
     as_of: Date = F("评估日期（默认今天）")
     packs: list[str] | None = F("适用的规则包（默认按辖区自动选择）")
     jurisdiction: Jurisdiction = Field(default_factory=Jurisdiction, description="辖区")
