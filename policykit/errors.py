@@ -5,7 +5,8 @@ expected, so a clerk can find and fix the exact cell or line.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 
 
 @dataclass
@@ -20,7 +21,7 @@ class InputError(Exception):
     field: str | None = None  # dotted field path
     expected: str | None = None
     case: str | None = None  # case id, where known
-    extra: dict = field(default_factory=dict)
+    extra: dict = dataclasses.field(default_factory=dict)
 
     def __post_init__(self) -> None:
         super().__init__(self.render())

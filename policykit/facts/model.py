@@ -36,6 +36,24 @@ def _date(v: Any):
 
 Date = Annotated[dt.date | None, BeforeValidator(_date)]
 
+_YES = {"是", "有", "已", "对", "√", "Y", "y"}
+_NO = {"否", "无", "没有", "未", "×", "N", "n"}
+
+
+def _yes_no(v: Any):
+    if isinstance(v, str):
+        t = v.strip()
+        if t in _YES:
+            return True
+        if t in _NO:
+            return False
+        if t == "":
+            return None
+    return v
+
+
+YesNo = Annotated[bool | None, BeforeValidator(_yes_no)]
+
 
 def _enum(cls: type[LabeledEnum]):
     def conv(v: Any):
@@ -85,49 +103,49 @@ class Licence(Part):
     mineral: str | None = F("矿种")
     valid_from: Date = F("有效期起")
     valid_to: Date = F("有效期至")
-    renewal_applied: bool | None = F("已办理延续登记")
-    boundary_exceeded: bool | None = F("越界（超层越界）开采")
+    renewal_applied: YesNo = F("已办理延续登记")
+    boundary_exceeded: YesNo = F("越界（超层越界）开采")
     boundary_exceeded_times: int | None = F("越界开采次数", ge=0)
-    method_changed: bool | None = F("擅自改变开采方式")
-    serious: bool | None = F("情节严重")
-    revocation_conditions_met: bool | None = F("符合吊销许可证情形")
-    sublet: bool | None = F("非法将采矿权转租他人开采")
-    mining_continued: bool | None = F("证照失效后继续采矿")
+    method_changed: YesNo = F("擅自改变开采方式")
+    serious: YesNo = F("情节严重")
+    revocation_conditions_met: YesNo = F("符合吊销许可证情形")
+    sublet: YesNo = F("非法将采矿权转租他人开采")
+    mining_continued: YesNo = F("证照失效后继续采矿")
 
 
 class Observations(Part):
     found_on: Date = F("发现日期")
-    mining: bool | None = F("发现开采行为")
-    selling_minerals: bool | None = F("出售矿产品")
-    equipment_on_site: bool | None = F("现场有采掘加工设备")
-    vehicles_on_site: bool | None = F("现场有运输车辆")
-    operator_identified: bool | None = F("违法主体已查明")
-    at_closed_mine: bool | None = F("在已关闭矿山盗采")
-    restored_mine_damaged: bool | None = F("破坏已修复完成的废弃矿山")
-    found_by_village: bool | None = F("由村发现")
+    mining: YesNo = F("发现开采行为")
+    selling_minerals: YesNo = F("出售矿产品")
+    equipment_on_site: YesNo = F("现场有采掘加工设备")
+    vehicles_on_site: YesNo = F("现场有运输车辆")
+    operator_identified: YesNo = F("违法主体已查明")
+    at_closed_mine: YesNo = F("在已关闭矿山盗采")
+    restored_mine_damaged: YesNo = F("破坏已修复完成的废弃矿山")
+    found_by_village: YesNo = F("由村发现")
     reported_to_town_on: Date = F("村报告镇政府日期")
-    after_campaign: bool | None = F("百日攻坚行动结束后仍发生")
+    after_campaign: YesNo = F("百日攻坚行动结束后仍发生")
     case_opened_on: Date = F("立案日期")
-    penalised: bool | None = F("已处罚到位")
-    equipment_sealed: bool | None = F("设备车辆已查封扣押")
+    penalised: YesNo = F("已处罚到位")
+    equipment_sealed: YesNo = F("设备车辆已查封扣押")
     banned_on: Date = F("取缔日期")
-    minerals_sealed: bool | None = F("矿产品已就地封存")
+    minerals_sealed: YesNo = F("矿产品已就地封存")
 
 
 class Project(Part):
     name: str | None = F("项目名称")
     type: E(ProjectType) = F("项目类型")
     approving_department: str | None = F("审批（监管）部门")
-    reported: bool | None = F("已上报")
-    follows_approved_plan: bool | None = F("按批准方案施工")
-    extracts_minerals: bool | None = F("动用（开采）矿产资源")
-    sells_minerals: bool | None = F("出售矿产品")
-    disposal_applied: bool | None = F("已向县政府申请处置矿产资源")
-    via_trading_platform: bool | None = F("通过公共交易平台处置")
-    rectified: bool | None = F("已整改到位")
-    contract_settled: bool | None = F("已厘清合同并决算")
-    handed_to_soe: bool | None = F("后续施工已转国企承接")
-    disqualified: bool | None = F("已取消承担工程项目资格")
+    reported: YesNo = F("已上报")
+    follows_approved_plan: YesNo = F("按批准方案施工")
+    extracts_minerals: YesNo = F("动用（开采）矿产资源")
+    sells_minerals: YesNo = F("出售矿产品")
+    disposal_applied: YesNo = F("已向县政府申请处置矿产资源")
+    via_trading_platform: YesNo = F("通过公共交易平台处置")
+    rectified: YesNo = F("已整改到位")
+    contract_settled: YesNo = F("已厘清合同并决算")
+    handed_to_soe: YesNo = F("后续施工已转国企承接")
+    disqualified: YesNo = F("已取消承担工程项目资格")
 
 
 class Application(Part):
@@ -139,9 +157,9 @@ class Application(Part):
 class StoppedMine(Part):
     classification: E(StoppedMineClass) = F("处置类别（注销/延续）")
     classified_on: Date = F("县政府同意处置意见日期")
-    never_produced: bool | None = F("建矿至今未生产")
-    disturbed: bool | None = F("恢复生产前有人为扰动破坏")
-    resources_exhausted: bool | None = F("矿区资源枯竭")
+    never_produced: YesNo = F("建矿至今未生产")
+    disturbed: YesNo = F("恢复生产前有人为扰动破坏")
+    resources_exhausted: YesNo = F("矿区资源枯竭")
     approvals_completed_on: Date = F("延续审批手续完善日期")
     restoration_plan_on: Date = F("生态修复方案编制完成日期")
     remediation_done_on: Date = F("整治完成日期")
@@ -151,10 +169,10 @@ class StoppedMine(Part):
     closure_decision_on: Date = F("县政府关闭决定日期")
     cancellation_announced_on: Date = F("注销公告发布日期")
     takeover_done_on: Date = F("林场、乡镇接管整治完成日期")
-    resumed_production: bool | None = F("已恢复生产")
-    joint_review_passed: bool | None = F("已通过联审联批")
-    idle_long: bool | None = F("长期停产停工")
-    patroller_named: bool | None = F("已明确巡查人")
+    resumed_production: YesNo = F("已恢复生产")
+    joint_review_passed: YesNo = F("已通过联审联批")
+    idle_long: YesNo = F("长期停产停工")
+    patroller_named: YesNo = F("已明确巡查人")
 
 
 class Restoration(Part):
@@ -165,35 +183,35 @@ class Restoration(Part):
     area_mu: float | None = F("面积（亩）", ge=0)
     owner: str | None = F("业主单位")
     supervisor: str | None = F("监理单位")
-    plan_reviewed: bool | None = F("修复方案经专家评审")
+    plan_reviewed: YesNo = F("修复方案经专家评审")
     plan_issued_on: Date = F("修复方案下达日期")
     finished_on: Date = F("治理完成日期")
     accepted_on: Date = F("验收日期")
-    acceptance_by_qualified_unit: bool | None = F("由资质单位验收")
-    obstructed: bool | None = F("有阻拦修复行为")
-    public_report_cover: bool | None = F("群众举报以修复为名开采")
-    public_answered: bool | None = F("已向群众解释说明")
-    contractor_lawful: bool | None = F("作业单位依法依规确定")
-    experts_from_pool: bool | None = F("专家从省级专家库选取")
-    extraction_during: bool | None = F("借整治之名盗采")
-    stage_target_missed: bool | None = F("未按阶段要求完成治理任务")
-    in_visible_zone: bool | None = F("位于“三区两线”可视范围")
-    restoration_plan_done: bool | None = F("已完成修复方案")
+    acceptance_by_qualified_unit: YesNo = F("由资质单位验收")
+    obstructed: YesNo = F("有阻拦修复行为")
+    public_report_cover: YesNo = F("群众举报以修复为名开采")
+    public_answered: YesNo = F("已向群众解释说明")
+    contractor_lawful: YesNo = F("作业单位依法依规确定")
+    experts_from_pool: YesNo = F("专家从省级专家库选取")
+    extraction_during: YesNo = F("借整治之名盗采")
+    stage_target_missed: YesNo = F("未按阶段要求完成治理任务")
+    in_visible_zone: YesNo = F("位于“三区两线”可视范围")
+    restoration_plan_done: YesNo = F("已完成修复方案")
 
 
 class Firm(Part):
     product: E(FirmProduct) = F("加工类别")
-    lawful: bool | None = F("符合法律政策规定")
-    in_industrial_park: bool | None = F("位于工业园区内")
+    lawful: YesNo = F("符合法律政策规定")
+    in_industrial_park: YesNo = F("位于工业园区内")
     moved_on: Date = F("迁入工业园区日期")
-    raw_material_lawful: bool | None = F("原料来源合法")
+    raw_material_lawful: YesNo = F("原料来源合法")
 
 
 class Transport(Part):
     vehicle_plate: str | None = F("车牌号")
     mineral: str | None = F("矿产品")
-    source_lawful: bool | None = F("来源合法")
-    seized: bool | None = F("已查扣")
+    source_lawful: YesNo = F("来源合法")
+    seized: YesNo = F("已查扣")
 
 
 class Clue(Part):
@@ -201,8 +219,8 @@ class Clue(Part):
     received_on: Date = F("线索接收日期")
     verified_on: Date = F("实地核查日期")
     verdict: E(ClueVerdict) = F("核查结论")
-    entered_provincial_system: bool | None = F("已录入省系统")
-    rechecked_on_site: bool | None = F("查否线索已实地复核")
+    entered_provincial_system: YesNo = F("已录入省系统")
+    rechecked_on_site: YesNo = F("查否线索已实地复核")
 
 
 class Rectification(Part):
@@ -214,28 +232,28 @@ class Rectification(Part):
 
 
 class Flags(Part):
-    bad_public_impact: bool | None = F("造成恶劣影响")
+    bad_public_impact: YesNo = F("造成恶劣影响")
     mineral_value_yuan: float | None = F("矿产品价值（元）", ge=0)
-    suspected_crime: bool | None = F("涉嫌犯罪")
-    in_protected_area: bool | None = F("位于保护区或禁采区")
-    official_involvement: bool | None = F("公职人员参与、纵容、包庇")
-    protective_umbrella: bool | None = F("充当“保护伞”")
-    dereliction: bool | None = F("公职人员失职渎职")
-    township_illegal_disposal: bool | None = F("乡镇政府违法违规处置矿产资源")
-    falsified: bool | None = F("弄虚作假、谎报瞒报")
-    concealed: bool | None = F("错报、漏报、瞒报")
-    case_not_opened: bool | None = F("有案不立、压案不查、大案小查")
-    repeated: bool | None = F("屡禁不止")
-    duty_failed: bool | None = F("企业未履行环境保护、整治等法定义务")
-    serious_harm: bool | None = F("严重损害资源权益、破坏生态、社会影响恶劣")
-    survey_inadequate: bool | None = F("排查、查处、取缔不到位")
-    task_lagging: bool | None = F("攻坚任务推动滞后")
+    suspected_crime: YesNo = F("涉嫌犯罪")
+    in_protected_area: YesNo = F("位于保护区或禁采区")
+    official_involvement: YesNo = F("公职人员参与、纵容、包庇")
+    protective_umbrella: YesNo = F("充当“保护伞”")
+    dereliction: YesNo = F("公职人员失职渎职")
+    township_illegal_disposal: YesNo = F("乡镇政府违法违规处置矿产资源")
+    falsified: YesNo = F("弄虚作假、谎报瞒报")
+    concealed: YesNo = F("错报、漏报、瞒报")
+    case_not_opened: YesNo = F("有案不立、压案不查、大案小查")
+    repeated: YesNo = F("屡禁不止")
+    duty_failed: YesNo = F("企业未履行环境保护、整治等法定义务")
+    serious_harm: YesNo = F("严重损害资源权益、破坏生态、社会影响恶劣")
+    survey_inadequate: YesNo = F("排查、查处、取缔不到位")
+    task_lagging: YesNo = F("攻坚任务推动滞后")
 
 
 class Ledger(Part):
-    entered: bool | None = F("已纳入台账")
-    signed_by_village_head: bool | None = F("台账经村主干审核签字")
-    closed: bool | None = F("已销号")
+    entered: YesNo = F("已纳入台账")
+    signed_by_village_head: YesNo = F("台账经村主干审核签字")
+    closed: YesNo = F("已销号")
 
 
 Checklist = dict[str, bool]

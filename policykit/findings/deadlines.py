@@ -1,0 +1,162 @@
+"""Where deadlines are computed. The only place.
+
+Conventions (民事诉讼法 Art 85; 行政处罚法 Art 85):
+- the starting day is not counted;
+- ``days`` and ``months``: a period ending on a statutory holiday or rest day
+  ends on the next working day;
+- ``working_days``: counts working days after the start, skipping statutory
+  holidays and weekends but counting swapped workdays (调休上班日);
+- holiday data comes from ``chinese_calendar``; for a year it does not cover,
+  weekends only are used and the deadline carries a warning saying so.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+from dateutil.relativedelta import relativedelta
+
+from ..facts.dates import cn_date, from_int
+from .model import Deadline
+
+SOON_DAYS = 7
+
+
+@lru_cache(maxsize=4096)
+def _workday(d: dt.date) -> tuple[bool, bool]:
+    """(is working day, holiday data covered this date)."""
+    import chinese_calendar
+
+    try:
+        return chinese_calendar.is_workday(d), True
+    except NotImplementedError:
+        return d.weekday() < 5, False
+
+
+def calendar_warning(year: int) -> str:
+    return f"节假日数据未覆盖{year}年，按仅周末休息推算，请人工核对法定节假日和调休"
+
+
+class Period:
+    """Adds a period to a start date and says whether the calendar covered it."""
+
+    def __init__(self) -> None:
+        self.uncovered: set[int] = set()
+
+    def is_workday(self, d: dt.date) -> bool:
+        work, covered = _workday(d)
+        if not covered:
+            self.uncovered.add(d.year)
+        return work
+
+    def next_workday(self, d: dt.date) -> dt.date:
+        while not self.is_workday(d):
+            d += dt.timedelta(days=1)
+        return d
+
+    def add(self, start: dt.date, *, days=None, working_days=None, months=None) -> dt.date:
+        if working_days is not None:
+            d, n = start, 0
+            while n < working_days:
+                d += dt.timedelta(days=1)
+                if self.is_workday(d):
+                    n += 1
+            return d
+        if days is not None:
+            return self.next_workday(start + dt.timedelta(days=days))
+        return self.next_workday(start + relativedelta(months=months))
+
+    def warning(self) -> str | None:
+        return "；".join(calendar_warning(y) for y in sorted(self.uncovered)) or None
+
+
+def status(due: dt.date | None, done_on: dt.date | None, as_of: dt.date) -> str:
+    if due is None:
+        return "unknown"
+    if done_on is not None and done_on <= as_of:
+        return "met"
+    if as_of > due:
+        return "overdue"
+    if (due - as_of).days <= SOON_DAYS:
+        return "due_soon"
+    return "pending"
+
+
+def _date_of(value) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int):
+        return from_int(value)
+    return None
+
+
+def _param_date(params: dict, name) -> dt.date | None:
+    if isinstance(name, dt.date):
+        return name
+    return _date_of(params.get(name)) if isinstance(name, str) else None
+
+
+def _period_text(spec) -> str:
+    if spec.working_days is not None:
+        return f"{spec.working_days}个工作日"
+    if spec.days is not None:
+        return f"{spec.days}日"
+    return f"{spec.months}个月"
+
+
+def resolve(spec, flat: dict, params: dict, as_of: dt.date, describe=None) -> Deadline:
+    """Compute one deadline (a ``DeadlineSpec``) for a case's flat facts."""
+    done_on = _date_of(flat.get(spec.done)) if spec.done else None
+    period = Period()
+    start = None
+    if spec.date is not None or spec.param is not None:
+        due = spec.date or _param_date(params, spec.param)
+        basis = f"规定期限{cn_date(due)}" if due else f"参数 {spec.param} 未设置"
+    else:
+        if spec.start == "as_of":
+            start = as_of
+        else:
+            start = _date_of(flat.get(spec.start))
+        from_default = False
+        if start is None and spec.default_start is not None:
+            start = _param_date(params, spec.default_start)
+            from_default = start is not None
+        if start is None:
+            label = describe(spec.start) if describe else spec.start
+            return Deadline(
+                what=spec.what, due=None, status="unknown", done_on=done_on,
+                basis=f"起算日期（{label}）未填写，无法计算",
+            )
+        due = period.add(start, days=spec.days, working_days=spec.working_days, months=spec.months)
+        basis = f"自{cn_date(start)}起{_period_text(spec)}"
+        if from_default:
+            basis += "（起算日期未填写，按方案规定日期起算）"
+        if due != start and spec.working_days is None and due != _plain(start, spec):
+            basis += "，期满日为休息日顺延至下一工作日"
+    if done_on is not None and due is not None and done_on > due:
+        basis += f"；逾期完成（{cn_date(done_on)}）"
+    return Deadline(
+        what=spec.what, due=due, status=status(due, done_on, as_of), start=start, done_on=done_on,
+        basis=basis, warning=period.warning(),
+    )
+
+
+def _plain(start: dt.date, spec) -> dt.date:
+    if spec.days is not None:
+        return start + dt.timedelta(days=spec.days)
+    return start + relativedelta(months=spec.months)
+
+
+def missed(spec, flat: dict, params: dict, as_of: dt.date) -> bool | None:
+    """Whether a deadline was missed as of ``as_of``: due passed and not done by the due date.
+
+    None when the deadline cannot be computed (its start date is missing).
+    """
+    d = resolve(spec, flat, params, as_of)
+    if d.due is None:
+        return None
+    if as_of <= d.due:
+        return False
+    return d.done_on is None or d.done_on > d.due

@@ -1,0 +1,319 @@
+"""Rule conditions: one semantics, used three ways.
+
+A condition from YAML is parsed into a small tree. The tree can
+- ``evaluate`` a flat fact dict (the reference semantics),
+- ``explain`` why it holds (the ``because`` chain of a finding),
+- ``durable`` itself into a durable-rules expression with the same meaning.
+
+Semantics: a comparison on a missing field is false (``ne`` and ``not_in``
+included); ``not`` is plain negation. Dates are YYYYMMDD integers. Leaves that
+depend on the calendar (``missed``) or on earlier rules (``finding``) are
+computed in Python and given to durable-rules as precomputed fields, which keeps
+it inside its safe subset: single-fact patterns only.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from ..facts.dates import to_int
+
+OPS = ("eq", "ne", "in", "not_in", "lt", "lte", "gt", "gte", "is", "exists", "within")
+OP_TEXT = {
+    "eq": "=", "ne": "≠", "in": "属于", "not_in": "不属于", "lt": "<", "lte": "≤", "gt": ">", "gte": "≥",
+    "is": "=", "exists": "已填写",
+}
+_ALWAYS = {"$ex": {"_stage": 1}}
+_NEVER = {"$nex": {"_stage": 1}}
+
+
+class ConditionError(ValueError):
+    """A malformed condition; message in Chinese."""
+
+
+def key(path: str) -> str:
+    """The durable-rules field name of a dotted path (nested paths are flattened)."""
+    return re.sub(r"[^0-9A-Za-z_]", "_", path.replace(".", "__"))
+
+
+def _norm(v: Any) -> Any:
+    if isinstance(v, dt.datetime):
+        return to_int(v.date())
+    if isinstance(v, dt.date):
+        return to_int(v)
+    if isinstance(v, list):
+        return [_norm(x) for x in v]
+    return v
+
+
+@dataclass
+class Ctx:
+    """What evaluation needs besides the facts."""
+
+    fired: set
+    derived: dict  # derived-leaf key -> bool (absent when not computable)
+
+
+class Node:
+    def evaluate(self, flat: dict, ctx: Ctx) -> bool:
+        raise NotImplementedError
+
+    def durable(self, negated: bool = False) -> dict:
+        raise NotImplementedError
+
+    def explain(self, flat: dict, ctx: Ctx, describe: Callable) -> list[str]:
+        return []
+
+    def leaves(self):
+        yield self
+
+
+@dataclass
+class Cmp(Node):
+    path: str
+    op: str
+    value: Any
+
+    def evaluate(self, flat, ctx):
+        if self.op == "exists":
+            return (self.path in flat) == bool(self.value)
+        if self.path not in flat:
+            return False
+        x, v = flat[self.path], self.value
+        try:
+            if self.op in ("eq", "is"):
+                return x == v and isinstance(x, bool) == isinstance(v, bool)
+            if self.op == "ne":
+                return not (x == v and isinstance(x, bool) == isinstance(v, bool))
+            if self.op == "in":
+                return x in v
+            if self.op == "not_in":
+                return x not in v
+            if self.op == "lt":
+                return x < v
+            if self.op == "lte":
+                return x <= v
+            if self.op == "gt":
+                return x > v
+            if self.op == "gte":
+                return x >= v
+        except TypeError:
+            return False
+        raise ConditionError(f"未知运算 {self.op}")
+
+    def durable(self, negated=False):
+        k, v, op = key(self.path), self.value, self.op
+        ex, nex = {"$ex": {k: 1}}, {"$nex": {k: 1}}
+        if op == "exists":
+            return ex if bool(v) != negated else nex
+        if op in ("eq", "is"):
+            return {"$or": [nex, {"$neq": {k: v}}]} if negated else {k: v}
+        if op == "ne":
+            return {"$or": [nex, {k: v}]} if negated else {"$and": [ex, {"$neq": {k: v}}]}
+        if op in ("in", "not_in"):
+            if not v:
+                member, nonmember = _NEVER, ex
+            else:
+                member = {"$or": [{k: x} for x in v]}
+                nonmember = {"$and": [ex] + [{"$neq": {k: x}} for x in v]}
+            want_member = (op == "in") != negated
+            if negated:
+                return {"$or": [nex, member]} if want_member else {"$or": [nex, nonmember]}
+            return member if want_member else nonmember
+        flip = {"lt": "$gte", "lte": "$gt", "gt": "$lte", "gte": "$lt"}
+        if negated:
+            return {"$or": [nex, {flip[op]: {k: v}}]}
+        return {"$and": [ex, {f"${op}": {k: v}}]}
+
+    def explain(self, flat, ctx, describe):
+        if self.op == "exists" and not self.value:
+            return [f"{describe(self.path)}：未填写"]
+        return [f"{describe(self.path)}：{describe.value(self.path, flat.get(self.path))}"]
+
+
+@dataclass
+class Derived(Node):
+    """A yes/no leaf computed in Python before matching (deadline missed)."""
+
+    dkey: str
+    spec: Any  # the DeadlineSpec
+    label: str
+
+    def evaluate(self, flat, ctx):
+        return ctx.derived.get(self.dkey) is True
+
+    def durable(self, negated=False):
+        if negated:
+            return {"$or": [{"$nex": {self.dkey: 1}}, {self.dkey: False}]}
+        return {self.dkey: True}
+
+    def explain(self, flat, ctx, describe):
+        return [self.label]
+
+
+@dataclass
+class FindingRef(Node):
+    rule: str
+
+    @property
+    def dkey(self) -> str:
+        return "_f_" + key(self.rule)
+
+    def evaluate(self, flat, ctx):
+        return self.rule in ctx.fired
+
+    def durable(self, negated=False):
+        return {"$nex" if negated else "$ex": {self.dkey: 1}}
+
+    def explain(self, flat, ctx, describe):
+        return [f"已认定：规则 {self.rule}"]
+
+
+@dataclass
+class All(Node):
+    items: list
+
+    def evaluate(self, flat, ctx):
+        return all(i.evaluate(flat, ctx) for i in self.items)
+
+    def durable(self, negated=False):
+        if not self.items:
+            return _NEVER if negated else _ALWAYS
+        parts = [i.durable(negated) for i in self.items]
+        return parts[0] if len(parts) == 1 else {("$or" if negated else "$and"): parts}
+
+    def explain(self, flat, ctx, describe):
+        return [line for i in self.items for line in i.explain(flat, ctx, describe)]
+
+    def leaves(self):
+        for i in self.items:
+            yield from i.leaves()
+
+
+@dataclass
+class Any_(Node):
+    items: list
+
+    def evaluate(self, flat, ctx):
+        return any(i.evaluate(flat, ctx) for i in self.items)
+
+    def durable(self, negated=False):
+        if not self.items:
+            return _ALWAYS if negated else _NEVER
+        parts = [i.durable(negated) for i in self.items]
+        return parts[0] if len(parts) == 1 else {("$and" if negated else "$or"): parts}
+
+    def explain(self, flat, ctx, describe):
+        for i in self.items:
+            if i.evaluate(flat, ctx):
+                return i.explain(flat, ctx, describe)
+        return []
+
+    def leaves(self):
+        for i in self.items:
+            yield from i.leaves()
+
+
+@dataclass
+class Not(Node):
+    item: Node
+
+    def evaluate(self, flat, ctx):
+        return not self.item.evaluate(flat, ctx)
+
+    def durable(self, negated=False):
+        return self.item.durable(not negated)
+
+    def explain(self, flat, ctx, describe):
+        inner = self.item
+        if isinstance(inner, Cmp):
+            if inner.path not in flat:
+                return [f"{describe(inner.path)}：未填写"]
+            return [f"{describe(inner.path)}：{describe.value(inner.path, flat.get(inner.path))}"]
+        if isinstance(inner, FindingRef):
+            return [f"未认定：规则 {inner.rule}"]
+        if isinstance(inner, Derived):
+            return [f"并非：{inner.label}"]
+        if isinstance(inner, All):
+            # not(a and b): name the parts that do not hold
+            return [x for i in inner.items if not i.evaluate(flat, ctx) for x in Not(i).explain(flat, ctx, describe)]
+        if isinstance(inner, Any_):
+            return [x for i in inner.items for x in Not(i).explain(flat, ctx, describe)]
+        return inner.item.explain(flat, ctx, describe) if isinstance(inner, Not) else []
+
+    def leaves(self):
+        yield from self.item.leaves()
+
+
+class Parser:
+    """Parses YAML condition data. ``params`` resolves windows and checklists;
+    ``make_deadline`` validates a deadline spec (for ``missed``)."""
+
+    def __init__(self, params: dict, make_deadline: Callable[[dict], Any], derived_prefix: str):
+        self.params = params
+        self.make_deadline = make_deadline
+        self.prefix = derived_prefix
+        self.derived: list[Derived] = []
+
+    def parse(self, data) -> Node:
+        if data is None:
+            return All([])
+        if isinstance(data, list):
+            return All([self.parse(d) for d in data])
+        if not isinstance(data, dict):
+            raise ConditionError(f"条件应为映射，得到：{data!r}")
+        keys = set(data)
+        if keys == {"all"}:
+            return All([self.parse(d) for d in self._list(data["all"], "all")])
+        if keys == {"any"}:
+            return Any_([self.parse(d) for d in self._list(data["any"], "any")])
+        if keys == {"not"}:
+            return Not(self.parse(data["not"]))
+        if keys == {"finding"}:
+            return FindingRef(str(data["finding"]))
+        if keys == {"missed"}:
+            spec = dict(data["missed"])
+            spec.setdefault("what", "时限")
+            deadline = self.make_deadline(spec)
+            d = Derived(f"_d_{self.prefix}{len(self.derived)}", deadline, f"已逾期：{deadline.what}")
+            self.derived.append(d)
+            return d
+        if "checklist" in keys:
+            return self._checklist(data)
+        if "fact" in keys:
+            return self._cmp(data)
+        raise ConditionError(f"无法识别的条件：{dict(data)}（可用：fact、all、any、not、finding、missed、checklist）")
+
+    @staticmethod
+    def _list(v, name):
+        if not isinstance(v, list):
+            raise ConditionError(f"“{name}”后应为条件列表")
+        return v
+
+    def _cmp(self, data) -> Node:
+        ops = [k for k in data if k != "fact"]
+        if len(ops) != 1 or ops[0] not in OPS:
+            raise ConditionError(f"条件“{data.get('fact')}”须且只能有一个运算：{'、'.join(OPS)}")
+        op, path = ops[0], str(data["fact"])
+        value = data[op]
+        if op == "within":
+            win = self.params.get(value)
+            if not isinstance(win, dict) or "start" not in win or "end" not in win:
+                raise ConditionError(f"参数“{value}”不是时间窗口（应有 start、end）")
+            return All([Cmp(path, "gte", _norm(win["start"])), Cmp(path, "lte", _norm(win["end"]))])
+        if op in ("in", "not_in") and not isinstance(value, list):
+            raise ConditionError(f"“{op}”后应为取值列表")
+        if op == "is" and not isinstance(value, bool):
+            raise ConditionError("“is”后应为 true 或 false")
+        return Cmp(path, op, _norm(value))
+
+    def _checklist(self, data) -> Node:
+        name = data["checklist"]
+        spec = self.params.get(name)
+        items = spec.get("items") if isinstance(spec, dict) else None
+        if not isinstance(items, dict) or not items:
+            raise ConditionError(f"参数“{name}”不是清单（应有 items）")
+        complete = All([Cmp(f"checklists.{name}.{item}", "is", True) for item in items])
+        return complete if data.get("complete", True) else Not(complete)
