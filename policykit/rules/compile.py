@@ -6,6 +6,7 @@ finding runs in a later stage, after the stage that decides it has finished.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
@@ -77,7 +78,11 @@ def compile_rules(packs: tuple[LoadedPack, ...] | list[LoadedPack], section: str
         derived.extend((d, lp) for d in parser.derived)
     _stage(crules)
     digest = hashlib.sha1("|".join(f"{lp.id}:{lp.path}" for lp in packs).encode() + section.encode()).hexdigest()[:10]
-    return Compiled(f"pk_{section}_{digest}", crules, derived)
+    # A fresh name per compilation: durable-rules cannot register a ruleset name twice.
+    return Compiled(f"pk_{section}_{digest}_{next(_serial)}", crules, derived)
+
+
+_serial = itertools.count(1)
 
 
 def _stage(crules: list[CRule]) -> None:

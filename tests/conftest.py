@@ -1,0 +1,31 @@
+"""Shared fixtures: the shipped packs and an engine that runs both evaluators and requires agreement."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def packs():
+    from policykit.rules.loader import load_packs
+
+    return load_packs(ROOT / "rules")
+
+
+@pytest.fixture(scope="session")
+def engine(packs):
+    from policykit.rules.engine import Engine
+
+    return Engine(packs, backend="both")
+
+
+@pytest.fixture(scope="session")
+def example_cases():
+    from policykit.facts.load import load_cases
+
+    loaded = load_cases([ROOT / "cases"])
+    assert not loaded.errors, [e.render() for e in loaded.errors]
+    return loaded.cases

@@ -1,0 +1,201 @@
+"""The engine's own semantics, on small packs written here (independent of the shipped packs)."""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from policykit.errors import EngineError
+from policykit.facts.load import load_cases
+from policykit.rules.engine import Engine
+from policykit.rules.loader import load_pack
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = "002_3a776127d9b87be9.txt"
+
+PACK = """
+pack:
+  id: t
+  title: 测试方案
+  issuer: 测试县人民政府
+  source: 002_3a776127d9b87be9.txt
+  governs: {county: 测试县}
+params:
+  campaign: {start: 2024-07-01, end: 2024-10-10}
+  plan_date: 2024-07-25
+  ban: {items: {people: 不留人员, kit: 不留设备}}
+rules:
+  - id: open
+    title: 立案查处
+    clause: "002-5"
+    source: {where: "三 边查边改 1①", quote: "对经查明的无证非法采矿问题依法立案查处"}
+    applies_to: [unlicensed_mining]
+    when: {fact: licence.status, in: [none, cancelled, revoked]}
+    unless: {fact: operator.kind, eq: state_platform}
+    then:
+      category: violation
+      text: "{township}{name}无证开采"
+      deadlines: [{what: 报告镇政府, start: observations.found_on, working_days: 1, done: observations.reported_to_town_on}]
+      accountable: [{unit: "{township}人民政府", position: 分管领导}]
+      documents: [stop_order]
+  - id: ban
+    title: 取缔不到位
+    clause: "002-5"
+    source: {where: "三 边查边改 1②", quote: "三不留、一毁闭"}
+    when: {all: [{finding: open}, {checklist: ban, complete: false}]}
+    then: {category: disposition, text: 按标准取缔}
+  - id: late
+    title: 超期未取缔
+    clause: "002-5"
+    source: {where: "三 边查边改 1②", quote: "三不留、一毁闭"}
+    when: {missed: {start: observations.found_on, days: 10, done: observations.banned_on}}
+    overrides: [ban]
+    then: {category: deadline, text: 逾期未取缔}
+aggregates:
+  - id: one
+    title: 一起
+    clause: "002-14"
+    source: {where: "四(五)②", quote: "各乡镇辖区内发生1起"}
+    group: {findings: [open], by: jurisdiction.township, date: observations.found_on, window: campaign}
+    when: {all: [{fact: count, eq: 1}, {not: {fact: any.flags.bad_public_impact, is: true}}]}
+    then: {category: accountability, text: "{group}{count}起", accountable: [{unit: "{township}人民政府", position: 分管领导}]}
+  - id: two
+    title: 两起以上
+    clause: "002-14"
+    source: {where: "四(五)②", quote: "各乡镇辖区内发生2起以上"}
+    group: {findings: [open], by: jurisdiction.township, date: observations.found_on, window: campaign}
+    when: {fact: count, gte: 2}
+    then: {category: accountability, text: "{group}{count}起", accountable: [{unit: "{township}人民政府", position: 主要领导}]}
+  - id: bad
+    title: 恶劣影响
+    clause: "002-14"
+    source: {where: "四(五)②", quote: "造成恶劣影响的"}
+    group: {findings: [open], by: jurisdiction.township, date: observations.found_on, window: campaign}
+    when: {fact: any.flags.bad_public_impact, is: true}
+    overrides: [two]
+    then: {category: accountability, text: 恶劣影响, accountable: [{unit: "{township}党委、政府", position: 主要领导}]}
+"""
+
+
+@pytest.fixture()
+def pack_dir(tmp_path):
+    (tmp_path / "sources").mkdir()
+    shutil.copy(ROOT / "rules" / "sources" / SOURCE, tmp_path / "sources" / SOURCE)
+    (tmp_path / "t.yaml").write_text(PACK, encoding="utf-8")
+    return tmp_path
+
+
+def cases_from(tmp_path, text):
+    p = tmp_path / "cases.yaml"
+    p.write_text(textwrap.dedent(text), encoding="utf-8")
+    loaded = load_cases([p])
+    assert not loaded.errors, [e.render() for e in loaded.errors]
+    return loaded.cases
+
+
+BASE = "jurisdiction: {county: 测试县, township: 东镇}, licence: {status: none}"
+
+
+@pytest.mark.parametrize("backend", ["durable", "reference", "both"])
+def test_rules_fire_stage_and_override(pack_dir, tmp_path, backend):
+    eng = Engine([load_pack(pack_dir / "t.yaml")], backend=backend)
+    cases = cases_from(tmp_path, f"""
+    - {{id: a, kind: unlicensed_mining, name: 甲矿, as_of: 2024-08-01, {BASE}, observations: {{found_on: 2024-07-29}}}}
+    - {{id: b, kind: unlicensed_mining, as_of: 2024-08-20, {BASE}, observations: {{found_on: 2024-08-01}}, checklists: {{ban: {{people: true, kit: true}}}}}}
+    - {{id: c, kind: unlicensed_mining, as_of: 2024-08-20, {BASE}, operator: {{kind: 国企平台公司}}}}
+    - {{id: d, kind: unlicensed_mining, as_of: 2024-08-20, {BASE}, observations: {{found_on: 2024-08-01}}}}
+    """)
+    results = {r.case: r for r in (eng.check(c) for c in cases)}
+    assert [f.rule for f in results["a"].findings] == ["open", "ban"]
+    assert results["a"].findings[0].text == "东镇甲矿无证开采"
+    assert [f.rule for f in results["b"].findings] == ["open", "late"]  # checklist complete: no "ban"
+    assert results["c"].findings == []  # state platform exception (unless)
+    assert [f.rule for f in results["d"].findings] == ["open", "late"]
+    assert [w.rule for w in results["d"].withdrawn] == ["ban"] and results["d"].withdrawn[0].overridden_by == "late"
+
+
+def test_deadline_friday_before_new_year(pack_dir, tmp_path):
+    eng = Engine([load_pack(pack_dir / "t.yaml")], backend="reference")
+    (case,) = cases_from(tmp_path, f"- {{id: a, kind: unlicensed_mining, as_of: 2023-12-29, {BASE}, observations: {{found_on: 2023-12-29}}}}")
+    d = eng.check(case).findings[0].deadlines[0]
+    # 12-30/31 weekend, 2024-01-01 New Year's Day: the one working day is 2024-01-02.
+    assert d.due == dt.date(2024, 1, 2) and d.status == "due_soon"
+
+
+def test_explanation_names_the_facts(pack_dir, tmp_path):
+    eng = Engine([load_pack(pack_dir / "t.yaml")], backend="reference")
+    (case,) = cases_from(tmp_path, f"- {{id: a, kind: unlicensed_mining, as_of: 2024-08-01, {BASE}, checklists: {{ban: {{people: true}}}}}}")
+    ban = eng.check(case).findings[1]
+    assert "已认定：规则 open" in ban.because
+    assert any("不留设备" in b and "未填写" in b for b in ban.because)
+    assert not any("不留人员" in b for b in ban.because)  # that item is done
+    assert ban.because[-1].startswith("依据规则 ban")
+
+
+def test_escalation_tiers(pack_dir, tmp_path):
+    eng = Engine([load_pack(pack_dir / "t.yaml")], backend="both")
+    cases = cases_from(tmp_path, """
+    - {id: a1, kind: unlicensed_mining, as_of: 2024-09-01, jurisdiction: {county: 测试县, township: 东镇}, licence: {status: none}, observations: {found_on: 2024-07-10}}
+    - {id: a2, kind: unlicensed_mining, as_of: 2024-09-01, jurisdiction: {county: 测试县, township: 东镇}, licence: {status: none}, observations: {found_on: 2024-08-10}}
+    - {id: b1, kind: unlicensed_mining, as_of: 2024-09-01, jurisdiction: {county: 测试县, township: 西乡}, licence: {status: none}, observations: {found_on: 2024-08-10}}
+    - {id: b2, kind: unlicensed_mining, as_of: 2024-09-01, jurisdiction: {county: 测试县, township: 西乡}, licence: {status: none}, observations: {found_on: 2024-06-10}}
+    - {id: c1, kind: unlicensed_mining, as_of: 2024-09-01, jurisdiction: {county: 测试县, township: 南镇}, licence: {status: none}, observations: {found_on: 2024-08-10}, flags: {bad_public_impact: true}}
+    - {id: c2, kind: unlicensed_mining, as_of: 2024-09-01, jurisdiction: {county: 测试县, township: 南镇}, licence: {status: none}, observations: {found_on: 2024-08-11}}
+    """)
+    _, aggs = eng.check_all(cases)
+    got = {(a.group, a.rule): a for a in aggs}
+    assert set(got) == {("东镇", "two"), ("西乡", "one"), ("南镇", "bad")}
+    assert got[("东镇", "two")].count == 2 and got[("东镇", "two")].cases == ["a1", "a2"]
+    assert got[("东镇", "two")].accountable[0].unit == "东镇人民政府"
+    assert got[("西乡", "one")].count == 1  # b2 found before the campaign window
+    assert got[("南镇", "bad")].accountable[0].position == "主要领导"
+
+
+def test_action_exception_is_raised_not_swallowed(pack_dir, tmp_path, monkeypatch):
+    from policykit.rules.backends import durable
+
+    eng = Engine([load_pack(pack_dir / "t.yaml")], backend="durable", cache=False)
+    backend = eng.backends[0]
+
+    def boom(rule_id):
+        def action(c):
+            raise RuntimeError("动作失败")
+
+        return action
+
+    monkeypatch.setattr(backend, "_collector", boom)
+    (case,) = cases_from(tmp_path, f"- {{id: a, kind: unlicensed_mining, as_of: 2024-08-01, {BASE}}}")
+    with pytest.raises(EngineError, match="动作异常|哨兵"):
+        eng.check(case)
+    assert durable.available()
+
+
+def test_dropped_fact_is_an_error(pack_dir, tmp_path, monkeypatch):
+    eng = Engine([load_pack(pack_dir / "t.yaml")], backend="durable", cache=False)
+    backend = eng.backends[0]
+    real = backend._collector
+    monkeypatch.setattr(backend, "_collector", lambda rid: (lambda c: None) if rid == "__seen__" else real(rid))
+    (case,) = cases_from(tmp_path, f"- {{id: a, kind: unlicensed_mining, as_of: 2024-08-01, {BASE}}}")
+    with pytest.raises(EngineError, match="丢弃"):
+        eng.check(case)
+
+
+def test_sessions_are_deleted(pack_dir, tmp_path):
+    """More than 1,024 cases through one host: sessions must not accumulate."""
+    eng = Engine([load_pack(pack_dir / "t.yaml")], backend="durable", cache=False)
+    (case,) = cases_from(tmp_path, f"- {{id: a, kind: unlicensed_mining, as_of: 2024-08-01, {BASE}}}")
+    for _ in range(1100):
+        assert eng.check(case).findings
+
+
+def test_reference_fallback_warns(pack_dir, monkeypatch):
+    from policykit.rules import engine as engine_mod
+    from policykit.rules.backends import durable
+
+    monkeypatch.setattr(durable, "available", lambda: False)
+    with pytest.warns(engine_mod.FallbackWarning, match="参考求值器"):
+        eng = Engine([load_pack(pack_dir / "t.yaml")], backend="auto")
+    assert eng.backend_name == "reference"
