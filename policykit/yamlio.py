@@ -49,6 +49,15 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode, deep: bool = F
     return out
 
 
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode):
+    """An impossible date such as 2024-02-30 stays text, so the field's own check names it."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
