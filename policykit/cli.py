@@ -105,6 +105,8 @@ def check(
             for line in report.case_lines(r, explain):
                 say(line)
             say()
+        for line in report.township_lines(results):
+            say(line)
         for line in report.aggregate_lines(aggs, explain):
             say(line)
         for e in loaded.errors:

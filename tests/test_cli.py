@@ -55,6 +55,7 @@ def test_exit_1_with_findings_and_report_text(small):
     assert "2024年1月2日" in out and "7日内到期" in out
     assert "东镇人民政府分管领导" in out and "责令停止违法行为通知书" in out
     assert "推理链" in out and "对经查明的无证非法采矿问题依法立案查处" in out
+    assert "东镇：案件 1 个，需处理 1 个" in out
 
 
 def test_exit_2_on_invalid_input_but_good_cases_still_reported(small):

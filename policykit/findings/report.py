@@ -51,6 +51,22 @@ def case_lines(r: CaseResult, explain: bool) -> list[str]:
     return lines
 
 
+def township_lines(results: list[CaseResult]) -> list[str]:
+    """One line per township: cases, cases needing action, overdue and due-soon deadlines."""
+    rows: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for r in results:
+        row = rows[r.township or "（未填写乡镇）"]
+        row[0] += 1
+        row[1] += r.requires_action
+        statuses = [d.status for f in r.findings for d in f.deadlines]
+        row[2] += statuses.count("overdue")
+        row[3] += statuses.count("due_soon")
+    lines = ["════ 各乡镇情况 ════"]
+    for town, (n, acting, overdue, soon) in sorted(rows.items()):
+        lines.append(f"  {town}：案件 {n} 个，需处理 {acting} 个，已逾期时限 {overdue} 项，7日内到期 {soon} 项")
+    return lines
+
+
 def aggregate_lines(aggs: list[AggregateFinding], explain: bool) -> list[str]:
     if not aggs:
         return []
