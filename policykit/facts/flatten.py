@@ -90,8 +90,7 @@ def flatten(case: Case) -> dict:
     flat: dict = {}
 
     def walk(model: BaseModel, prefix: str) -> None:
-        for name in type(model).model_fields:
-            v = getattr(model, name)
+        for name, v in model.__dict__.items():
             if v is None or name == "packs":
                 continue
             if isinstance(v, BaseModel):

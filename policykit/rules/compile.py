@@ -40,8 +40,15 @@ class Compiled:
         self.by_id = {r.id: r for r in self.rules}
         n = max((r.stage for r in self.rules), default=0)
         self.stages = [[r for r in self.rules if r.stage == k] for k in range(1, n + 1)]
-        paths = {leaf.path for r in self.rules for leaf in r.cond.leaves() if isinstance(leaf, Cmp)}
-        self.paths = sorted(paths)
+        atoms: dict[tuple, Cmp] = {}
+        for r in self.rules:
+            for leaf in r.cond.leaves():
+                if isinstance(leaf, Cmp):
+                    atoms.setdefault((leaf.path, leaf.op, repr(leaf.value)), leaf)
+        # The atomic comparisons: which rules fire is a function of their truth values
+        # (plus the derived leaves), which is what the engine memoises on.
+        self.atoms = list(atoms.values())
+        self.paths = sorted({a.path for a in self.atoms})
 
 
 def make_deadline(spec: dict) -> DeadlineSpec:

@@ -89,7 +89,11 @@ class Engine:
     def fire(self, compiled: Compiled, flat: dict, derived: dict) -> list[str]:
         memo_key = None
         if self._cache is not None:
-            memo_key = (compiled.name, tuple(flat.get(p) for p in compiled.paths), tuple(sorted(derived.items())))
+            memo_key = (
+                compiled.name,
+                tuple(a.evaluate(flat, None) for a in compiled.atoms),
+                tuple(sorted(derived.items())),
+            )
             hit = self._cache.get(memo_key)
             if hit is not None:
                 self.cache_hits += 1
