@@ -136,3 +136,15 @@ def test_reference_fallback_warns(pack_dir, monkeypatch):
     with pytest.warns(engine_mod.FallbackWarning, match="参考求值器"):
         eng = Engine([load_pack(pack_dir / "t.yaml")], backend="auto")
     assert eng.backend_name == "reference"
+
+
+def test_aggregate_placeholders_shared_by_all_cases(pack_dir, tmp_path):
+    text = PACK.replace('accountable: [{unit: "{township}人民政府", position: 分管领导}]}', 'accountable: [{unit: "{village}村民委员会", position: 主要领导}]}')
+    (pack_dir / "t.yaml").write_text(text, encoding="utf-8")
+    eng = Engine([load_pack(pack_dir / "t.yaml")], backend="reference")
+    cases = cases_from(tmp_path, """
+    - {id: a1, kind: unlicensed_mining, as_of: 2024-09-01, jurisdiction: {county: 测试县, township: 西乡, village: 北岭村}, licence: {status: none}, observations: {found_on: 2024-08-10}}
+    """)
+    _, aggs = eng.check_all(cases)
+    (one,) = [a for a in aggs if a.rule == "one"]
+    assert one.accountable[0].unit == "北岭村村民委员会"

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..facts.flatten import field_types, flatten
-from ..findings.build import apply_overrides, build
+from ..findings.build import apply_overrides, build, placeholders
 from ..findings.model import AggregateFinding
 from .compile import CRule
 from .conditions import Ctx, _norm
@@ -26,6 +26,7 @@ class _Group:
     cases: list[str] = field(default_factory=list)
     any_true: set = field(default_factory=set)
     as_of: dt.date | None = None
+    values: dict = field(default_factory=lambda: defaultdict(set))  # placeholder -> values seen
 
 
 def _group_key(rule) -> tuple:
@@ -61,6 +62,8 @@ class Tally:
                 grp.cases.append(result.case)
                 grp.any_true.update(p for p in _BOOL_PATHS if flat.get(p) is True)
                 grp.as_of = max(grp.as_of or result.as_of, result.as_of)
+                for k, v in placeholders(flat).items():
+                    grp.values[k].add(v)
 
     def finish(self) -> list[AggregateFinding]:
         out: list[AggregateFinding] = []
@@ -86,7 +89,9 @@ class Tally:
         fired = [r for r in self.engine.fire(compiled, flat, derived) if r in {c.id for c in crules}]
         kept, _ = apply_overrides(crules, fired)
         ctx = Ctx(fired=set(fired), derived=derived)
-        values = {"group": value, "count": len(grp.cases)}
+        # A placeholder is known for the group when every counted case shares it ({village} for one case).
+        values = {k: next(iter(v)) for k, v in grp.values.items() if len(v) == 1}
+        values.update(group=value, count=len(grp.cases))
         if by == "jurisdiction.township":
             values["township"] = value
         elif by == "project.approving_department":
