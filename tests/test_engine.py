@@ -148,3 +148,21 @@ def test_aggregate_placeholders_shared_by_all_cases(pack_dir, tmp_path):
     _, aggs = eng.check_all(cases)
     (one,) = [a for a in aggs if a.rule == "one"]
     assert one.accountable[0].unit == "北岭村村民委员会"
+
+
+def test_condition_value_from_param(pack_dir, tmp_path):
+    text = PACK.replace("plan_date: 2024-07-25", "plan_date: 2024-07-25\n  threshold: 100000").replace(
+        "when: {fact: licence.status, in: [none, cancelled, revoked]}",
+        "when: {all: [{fact: licence.status, in: [none, cancelled, revoked]}, {fact: flags.mineral_value_yuan, gte: {param: threshold}}]}",
+    )
+    (pack_dir / "t.yaml").write_text(text, encoding="utf-8")
+    eng = Engine([load_pack(pack_dir / "t.yaml")], backend="both")
+    cases = cases_from(tmp_path, f"""
+    - {{id: lo, kind: unlicensed_mining, as_of: 2024-08-01, {BASE}, flags: {{mineral_value_yuan: 99999}}}}
+    - {{id: hi, kind: unlicensed_mining, as_of: 2024-08-01, {BASE}, flags: {{mineral_value_yuan: 100000}}}}
+    """)
+    fired = {c.id: [f.rule for f in eng.check(c).findings] for c in cases}
+    assert "open" not in fired["lo"] and "open" in fired["hi"]
+    (pack_dir / "t.yaml").write_text(text.replace("gte: {param: threshold}", "gte: {param: nope}"), encoding="utf-8")
+    with pytest.raises(Exception, match="参数“nope”不存在"):
+        Engine([load_pack(pack_dir / "t.yaml")], backend="reference").check(cases[0])

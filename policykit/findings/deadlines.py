@@ -98,12 +98,27 @@ def _param_date(params: dict, name) -> dt.date | None:
     return _date_of(params.get(name)) if isinstance(name, str) else None
 
 
-def _period_text(spec) -> str:
-    if spec.working_days is not None:
-        return f"{spec.working_days}个工作日"
-    if spec.days is not None:
-        return f"{spec.days}日"
-    return f"{spec.months}个月"
+def counts(spec, params: dict) -> dict:
+    """The period of a counted deadline, with ``{param: NAME}`` resolved: {"days"|"working_days"|"months": n}."""
+    out = {}
+    for unit in ("days", "working_days", "months"):
+        v = getattr(spec, unit)
+        if v is None:
+            continue
+        if not isinstance(v, int):
+            v = params.get(v.param)
+            if not isinstance(v, int) or isinstance(v, bool):
+                raise ValueError(f"时限“{spec.what}”引用的参数“{getattr(spec, unit).param}”不是整数")
+        out[unit] = v
+    return out
+
+
+_UNIT_TEXT = {"working_days": "{}个工作日", "days": "{}日", "months": "{}个月"}
+
+
+def _period_text(period: dict) -> str:
+    ((unit, n),) = period.items()
+    return _UNIT_TEXT[unit].format(n)
 
 
 def resolve(spec, flat: dict, params: dict, as_of: dt.date, describe=None) -> Deadline:
@@ -129,24 +144,26 @@ def resolve(spec, flat: dict, params: dict, as_of: dt.date, describe=None) -> De
                 what=spec.what, due=None, status="unknown", done_on=done_on,
                 basis=f"起算日期（{label}）未填写，无法计算",
             )
-        due = period.add(start, days=spec.days, working_days=spec.working_days, months=spec.months)
-        basis = f"自{cn_date(start)}起{_period_text(spec)}"
+        length = counts(spec, params)
+        due = period.add(start, **length)
+        basis = f"自{cn_date(start)}起{_period_text(length)}"
         if from_default:
             basis += "（起算日期未填写，按方案规定日期起算）"
-        if due != start and spec.working_days is None and due != _plain(start, spec):
+        if "working_days" not in length and due != _plain(start, length):
             basis += "，期满日为休息日顺延至下一工作日"
-    if done_on is not None and due is not None and done_on > due:
+    late = done_on is not None and due is not None and done_on > due
+    if late:
         basis += f"；逾期完成（{cn_date(done_on)}）"
     return Deadline(
         what=spec.what, due=due, status=status(due, done_on, as_of), start=start, done_on=done_on,
-        basis=basis, warning=period.warning(),
+        late=late, basis=basis, warning=period.warning(),
     )
 
 
-def _plain(start: dt.date, spec) -> dt.date:
-    if spec.days is not None:
-        return start + dt.timedelta(days=spec.days)
-    return start + relativedelta(months=spec.months)
+def _plain(start: dt.date, length: dict) -> dt.date:
+    if "days" in length:
+        return start + dt.timedelta(days=length["days"])
+    return start + relativedelta(months=length["months"])
 
 
 def missed(spec, flat: dict, params: dict, as_of: dt.date) -> bool | None:

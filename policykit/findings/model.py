@@ -35,6 +35,7 @@ class Deadline(BaseModel):
     status: Status
     start: dt.date | None = None
     done_on: dt.date | None = None
+    late: bool = False  # done, but after the due date
     basis: str = ""  # how it was counted, in Chinese, e.g. "自2024年1月5日起1个工作日"
     warning: str | None = None  # e.g. holiday data missing for that year
 

@@ -15,7 +15,8 @@ SCHEMA_VERSION = 1
 
 def _deadline_line(d) -> str:
     due = cn_date(d.due) if d.due else "—"
-    text = f"    时限：{d.what}　{due}　【{STATUS_LABELS[d.status]}】　{d.basis}"
+    label = STATUS_LABELS[d.status] + ("（逾期完成）" if d.late else "")
+    text = f"    时限：{d.what}　{due}　【{label}】　{d.basis}"
     if d.warning:
         text += f"　⚠ {d.warning}"
     return text

@@ -297,7 +297,7 @@ class Parser:
         if len(ops) != 1 or ops[0] not in OPS:
             raise ConditionError(f"条件“{data.get('fact')}”须且只能有一个运算：{'、'.join(OPS)}")
         op, path = ops[0], str(data["fact"])
-        value = data[op]
+        value = self._param(data[op])
         if op == "within":
             win = self.params.get(value)
             if not isinstance(win, dict) or "start" not in win or "end" not in win:
@@ -308,6 +308,15 @@ class Parser:
         if op == "is" and not isinstance(value, bool):
             raise ConditionError("“is”后应为 true 或 false")
         return Cmp(path, op, _norm(value))
+
+    def _param(self, value):
+        """``{param: NAME}`` stands for the pack parameter NAME (counties edit params, not rules)."""
+        if isinstance(value, dict) and set(value) == {"param"}:
+            name = value["param"]
+            if name not in self.params:
+                raise ConditionError(f"引用的参数“{name}”不存在")
+            return self.params[name]
+        return value
 
     def _checklist(self, data) -> Node:
         name = data["checklist"]

@@ -86,8 +86,9 @@ def lint_pack(lp: LoadedPack, all_ids: set[str] | None = None) -> list[Problem]:
     for name, value in lp.pack.params.items():
         if isinstance(value, dict) and "start" in value and "end" in value:
             s, e = value["start"], value["end"]
-            if not (isinstance(s, dt.date) and isinstance(e, dt.date)):
-                add(_param_line(lp, name), None, f"参数 {name} 的 start/end 应为日期")
+            numbers = all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (s, e))
+            if not (numbers or (isinstance(s, dt.date) and isinstance(e, dt.date))):
+                add(_param_line(lp, name), None, f"参数 {name} 的 start/end 应同为日期或同为数字")
             elif e < s:
                 add(_param_line(lp, name), None, f"参数 {name} 的结束日期早于开始日期")
 
@@ -166,6 +167,12 @@ def _check_deadline(d: DeadlineSpec, lp: LoadedPack, aggregate: bool, add) -> No
     for name in (d.param, d.default_start if isinstance(d.default_start, str) else None):
         if name is not None and not isinstance(lp.pack.params.get(name), dt.date):
             add(f"时限“{d.what}”引用的参数“{name}”不是日期")
+    for unit in ("days", "working_days", "months"):
+        ref = getattr(d, unit)
+        if ref is not None and not isinstance(ref, int):
+            v = lp.pack.params.get(ref.param)
+            if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+                add(f"时限“{d.what}”的 {unit} 引用的参数“{ref.param}”不是非负整数")
 
 
 def _kind_set(cr) -> set | None:

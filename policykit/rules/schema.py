@@ -54,6 +54,12 @@ class Source(Strict):
     note: str | None = None
 
 
+class ParamRef(Strict):
+    """A number taken from the pack's ``params`` (e.g. ``days: {param: apply_days}``)."""
+
+    param: str
+
+
 class DeadlineSpec(Strict):
     """A due date: fixed (``date``/``param``) or counted from a fact's date."""
 
@@ -62,9 +68,9 @@ class DeadlineSpec(Strict):
     param: str | None = None  # name of a date parameter of the pack
     start: str | None = None  # dotted fact path of a date, or "as_of"
     default_start: dt.date | str | None = None  # date, or param name, when start fact is missing
-    days: int | None = None  # calendar days
-    working_days: int | None = None
-    months: int | None = None
+    days: int | ParamRef | None = None  # calendar days
+    working_days: int | ParamRef | None = None
+    months: int | ParamRef | None = None
     done: str | None = None  # dotted fact path of the date the thing was done
 
     @model_validator(mode="after")
