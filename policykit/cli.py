@@ -18,6 +18,7 @@ from rich.console import Console
 from .errors import EngineError, InputError
 from .facts.dates import parse_date
 
+
 def _localise_help() -> None:
     """Chinese titles for Typer's help and error panels (the rest of click's text stays English)."""
     from typer import rich_utils
@@ -39,22 +40,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-rules_def _localise_help() -> None:
-    """Chinese titles for Typer's help and error panels (the rest of click's text stays English)."""
-    from typer import rich_utils
-
-    rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
-    rich_utils.OPTIONS_PANEL_TITLE = "选项"
-    rich_utils.COMMANDS_PANEL_TITLE = "命令"
-    rich_utils.ERRORS_PANEL_TITLE = "错误"
-    rich_utils.RICH_HELP = "运行 '{command_path} {help_option}' 查看帮助。"
-
-
-_localise_help()
-CONTEXT = {"help_option_names": ["-h", "--help"]}
-
-app = typer.Typer(
-    context_settings=CONTEXT,help="查看、检查规则包。", no_args_is_help=True)
+rules_app = typer.Typer(help="查看、检查规则包。", no_args_is_help=True, context_settings=CONTEXT)
 app.add_typer(rules_app, name="rules")
 
 out = Console(highlight=False, soft_wrap=True)
