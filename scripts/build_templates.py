@@ -128,14 +128,20 @@ def para_border(ppr, side: str, *, val="single", sz=8, space=0, color="FF0000"):
     bdr.append(el)
 
 
-def indent_chars(ppr, *, first=None, left=None, right=None, hanging=None):
-    """Indents in hundredths of a character (w:firstLineChars=200 is two characters)."""
+def indent_chars(ppr, *, first=None, left=None, right=None, hanging=None, char_pt: float = 16):
+    """Indents in hundredths of a character (w:firstLineChars=200 is two characters).
+
+    The absolute twips (w:firstLine …) are written too, for LibreOffice, which
+    ignores the *Chars attributes; Word uses the *Chars values.
+    """
     ind = ppr.find(qn("w:ind"))
     if ind is None:
         ind = ppr.get_or_add_ind()
-    for k, v in (("firstLineChars", first), ("leftChars", left), ("rightChars", right), ("hangingChars", hanging)):
+    for chars_attr, twips_attr, v in (("firstLineChars", "firstLine", first), ("leftChars", "left", left),
+                                      ("rightChars", "right", right), ("hangingChars", "hanging", hanging)):
         if v is not None:
-            ind.set(qn(f"w:{k}"), str(v))
+            ind.set(qn(f"w:{chars_attr}"), str(v))
+            ind.set(qn(f"w:{twips_attr}"), str(round(v / 100 * char_pt * 20)))
     return ind
 
 
@@ -217,8 +223,7 @@ def build_styles(doc) -> None:
     indent_chars(normal.element.get_or_add_pPr(), first=200)
 
     def flat(st):  # no first-line indent
-        ind = indent_chars(st.element.get_or_add_pPr(), first=0)
-        ind.set(qn("w:firstLine"), "0")
+        indent_chars(st.element.get_or_add_pPr(), first=0)
 
     st = _paragraph_style(doc, "GWMark", "发文机关标志")
     style_font(st, XBS, 30, color=RED)
@@ -235,6 +240,9 @@ def build_styles(doc) -> None:
     st = _paragraph_style(doc, "GWLetterMark", "信函发文机关标志", base="发文机关标志")
     style_font(st, XBS, 26, color=RED)
     st.paragraph_format.space_before = Pt(0)
+
+    st = _paragraph_style(doc, "GWLetterMarkLong", "信函发文机关标志（长）", base="信函发文机关标志")
+    style_font(st, XBS, 20, color=RED)
 
     st = _paragraph_style(doc, "GWNumber", "发文字号")
     st.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -277,7 +285,7 @@ def build_styles(doc) -> None:
 
     st = _paragraph_style(doc, "GWAttach", "附件说明")
     # "附件：" two characters in; following items aligned after "附件："
-    indent_chars(st.element.get_or_add_pPr(), left=500, hanging=300, first=0)
+    indent_chars(st.element.get_or_add_pPr(), left=500, hanging=300)
     st.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
 
     st = _paragraph_style(doc, "GWSignature", "发文机关署名")
@@ -300,7 +308,7 @@ def build_styles(doc) -> None:
     st = _paragraph_style(doc, "GWImprint", "版记")
     style_font(st, FANGSONG, NOTE_PT)
     flat(st)
-    indent_chars(st.element.get_or_add_pPr(), left=100, right=100)
+    indent_chars(st.element.get_or_add_pPr(), left=100, right=100, char_pt=NOTE_PT)
     st.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
     st.paragraph_format.line_spacing = Pt(22)
     char_spacing(st.element.get_or_add_rPr(), 0)
@@ -382,9 +390,9 @@ def _page_number(footer, align) -> None:
     p.alignment = align
     ppr = p._p.get_or_add_pPr()
     if align == WD_ALIGN_PARAGRAPH.RIGHT:
-        indent_chars(ppr, right=100)  # one character in from the edge
+        indent_chars(ppr, right=100, char_pt=NOTE_PT)  # one character in from the edge
     else:
-        indent_chars(ppr, left=100)
+        indent_chars(ppr, left=100, char_pt=NOTE_PT)
     p.add_run("— ")
     _field_run(p, "PAGE")
     p.add_run(" —")
@@ -461,7 +469,11 @@ HEAD_NOTICE = "notice"  # 公告: red name, 发文字号 centred, red rule, no �
 
 def head(b: Builder, variant: str, *, recipients=True):
     if variant == HEAD_LETTER:
+        b.tag("{%p if doc.issuer.name|length > 16 %}")
+        b.p("{{ doc.issuer.name }}", "信函发文机关标志（长）")
+        b.tag("{%p else %}")
         b.p("{{ doc.issuer.name }}", "信函发文机关标志")
+        b.tag("{%p endif %}")
         b.p("", "信函红色双线")
         b.p("{{ doc.number }}", "信函发文字号")
     else:
@@ -654,7 +666,7 @@ def rectification_notice(b: Builder):
         ["{{ loop.index }}", "{{ it.problem }}。整改要求：{{ it.requirement }}", "{{ it.unit }}",
          "{{ it.person }}", "{{ it.deadline }}{% if it.what %}（{{ it.what }}）{% endif %}"],
         "{%tr for it in items %}",
-        [12, 74, 26, 18, 26],
+        [15, 71, 26, 18, 26],
     )
     b.h1("二、有关要求")
     b.p("（一）请对照上表逐项整改，明确整改要求、责任单位、责任人和整改时限，建立台账，整改一项、销号一项。",
@@ -770,7 +782,7 @@ def township_plan(b: Builder):
         ["{{ loop.index }}", "{{ t.name }}（{{ t.basis }}）", "{{ t.due }}", "{{ t.lead_leaders }}",
          "{{ t.lead_departments }}", "{{ t.participants }}", "{{ t.implementer }}"],
         "{%tr for t in plan.tasks %}",
-        [10, 46, 22, 20, 20, 20, 18],
+        [14, 42, 22, 20, 20, 20, 18],
     )
     b.h1("六、工作要求")
     b.loop("{%p for r in plan.requirements %}", [

@@ -45,16 +45,18 @@ class Problem:
         return out
 
 
-def _around(text: str, needle: str | None = None, width: int = 40) -> str:
+def _around(text: str, needle: str | None = None, width: int = 48) -> str:
+    """The paragraph's beginning (to find it in Word) and the text around ``needle``."""
     text = text.strip()
     if len(text) <= width:
         return text
     i = text.find(needle) if needle else -1
-    if i < 0:
+    if i < 0 or i + len(needle) <= width - 4:
         return text[:width] + "…"
-    start = max(0, i - width // 3)
-    snippet = text[start : start + width]
-    return ("…" if start else "") + snippet + ("…" if start + width < len(text) else "")
+    head = text[:14]
+    start = max(14, i - 12)
+    tail = text[start : start + width - 16]
+    return head + "…" + tail + ("…" if start + width - 16 < len(text) else "")
 
 
 def _location(part: PartSource, lineno: int | None, needle: str | None = None):

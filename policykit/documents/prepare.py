@@ -70,7 +70,7 @@ def _texts(p) -> str:
 
 
 def _para_infos(root) -> list[ParaInfo]:
-    tables = {id(t): i for i, t in enumerate(root.iter(qn("w:tbl")), 1)}
+    tables = list(root.iter(qn("w:tbl")))  # kept alive: lxml then returns these same proxies
     out = []
     for n, p in enumerate(root.iter(qn("w:p")), 1):
         where = ""
@@ -80,7 +80,7 @@ def _para_infos(root) -> list[ParaInfo]:
             tbl = tr.getparent()
             row = [x for x in tbl if x.tag == qn("w:tr")].index(tr) + 1
             col = [x for x in tr if x.tag == qn("w:tc")].index(tc) + 1
-            where = f"表格{tables.get(id(tbl), '?')} 第{row}行第{col}列"
+            where = f"表格{tables.index(tbl) + 1} 第{row}行第{col}列"
         out.append(ParaInfo(n, _texts(p), where))
     return out
 
