@@ -260,3 +260,22 @@ def test_rule_pack_change_changes_document(tmp_path):
     assert "四3（修订）：“修订后的引文”" in text
     assert "修复期限：2024年6月30日前完成裸露区环境整治并通过验收" in text
     assert "2024年3月31日前" not in text
+
+
+def test_township_plan_from_county_findings_and_township_data(tmp_path):
+    import datetime as dt
+
+    from policykit.documents import render_township_plan, sample
+
+    case = sample.unlicensed_case()
+    result = sample.unlicensed_result(case)
+    plan = {"phases": [{"name": "排查摸底阶段", "start": "2024-07-01", "end": "2024-07-25", "content": "全面排查。"}],
+            "group": {"leader": "镇党委书记张某某"}}
+    path = render_township_plan(tmp_path, township="南佐镇", county="元氏县", findings=result.findings, plan=plan,
+                                date=dt.date(2024, 7, 26))
+    assert path.parent.name == "实施方案_南佐镇" and path.name == "township_plan_南佐政〔2024〕1号.docx"
+    text = full_text(open_docx(path))
+    for s in ("南佐镇矿山综合整治和打击非法采矿专项行动实施方案", "（一）排查摸底阶段（2024年7月1日至2024年7月25日）",
+              "由镇党委书记张某某任组长", "无证非法采矿依法立案查处（《元氏县打击非法采矿百日攻坚行动方案》三 边查边改 1①）",
+              "2024年8月31日", "2024年7月26日"):
+        assert s in text, s

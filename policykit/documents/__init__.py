@@ -4,6 +4,7 @@ Public API::
 
     render_documents(case, result, out_dir, kinds=None, pdf=False) -> list[Path]
     render_aggregate_documents(agg, out_dir, kinds=None, cases=None) -> list[Path]
+    render_township_plan(out_dir, township=..., county=..., findings=..., plan=...) -> Path
 
 Modules: ``jurisdictions`` (issuing bodies from config), ``context`` (template
 context), ``filters``/``env`` (sandboxed Jinja), ``prepare``/``render`` (fast
@@ -13,7 +14,7 @@ docxtpl-equivalent rendering), ``numbering`` (发文字号 registry), ``check``
 """
 from __future__ import annotations
 
-__all__ = ["render_documents", "render_aggregate_documents", "DocumentWarning"]
+__all__ = ["render_documents", "render_aggregate_documents", "render_township_plan", "DocumentWarning"]
 
 
 def __getattr__(name):

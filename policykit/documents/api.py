@@ -175,3 +175,23 @@ def render_aggregate_documents(agg: AggregateFinding, out_dir: str | Path, kinds
     jobs = aggregate_jobs(agg, kinds, cases=cases, date=date)
     return _write_jobs(jobs, out_dir, safe_case_dirname(f"汇总_{agg.group}"), pdf=False,
                        templates_dir=templates_dir, config=config)
+
+
+def render_township_plan(out_dir: str | Path, *, township: str, county: str | None = None,
+                         findings: list[Finding] | None = None, plan: dict | None = None,
+                         date: dt.date | None = None, province: str | None = None, city: str | None = None,
+                         templates_dir=None, config=None) -> Path:
+    """A township's 实施方案 from the county plan's findings and township data.
+
+    ``plan`` overrides the defaults in ``config/jurisdictions.yaml`` (``plan:``):
+    guiding, group, targets, phases (with ``start``/``end`` windows), tasks,
+    requirements. Written to ``out_dir/实施方案_<township>/``.
+    """
+    date = date or dt.date.today()
+    findings = list(findings or [])
+    place = Place(province=province, city=city, county=county, township=township)
+    job = Job(kind="township_plan", key=f"plan|{county or ''}|{township}|{date.year}", date=date, place=place,
+              findings=findings, all_findings=findings, plan=plan, label=township)
+    (path,) = _write_jobs([job], out_dir, safe_case_dirname(f"实施方案_{township}"), pdf=False,
+                          templates_dir=templates_dir, config=config)
+    return path

@@ -117,6 +117,12 @@ def render(
     for w in caught:
         if issubclass(w.category, DocumentWarning):
             _warn(f"提示：{w.message}")
+    if kinds:
+        made = {k for p in written for k in DOCUMENT_KINDS if p.name.startswith(k + "_")}
+        for k in kinds:
+            if k not in made:
+                _warn(f"提示：没有案件的查处结论要求制作{DOCUMENT_KINDS[k]}（{k}），未生成；"
+                      "只给出一个案件时，--doc 指定的文书总会生成")
     for p in written:
         _say(str(p))
     _say(f"共生成 {len(written)} 个文件，输出目录 {output}。")

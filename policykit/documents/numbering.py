@@ -29,7 +29,7 @@ class NumberRegistry:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self.lock = FileLock(str(self.path) + ".lock", timeout=LOCK_TIMEOUT)
+        self.lock = FileLock(str(self.path.with_name(f".{self.path.name}.lock")), timeout=LOCK_TIMEOUT)
 
     @classmethod
     def for_output(cls, out_dir: str | Path) -> "NumberRegistry":
