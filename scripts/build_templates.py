@@ -99,6 +99,24 @@ def style_font(style, east_asia: str, size_pt: float, *, latin: str = LATIN, bol
         style.font.color.rgb = color
 
 
+_PPR_AFTER_SNAP = ("w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+                   "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
+                   "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+
+
+def no_snap(ppr) -> None:
+    """w:snapToGrid=0: lines not forced onto the 28.95 pt document grid (titles, marks, tables)."""
+    el = ppr.find(qn("w:snapToGrid"))
+    if el is None:
+        el = OxmlElement("w:snapToGrid")
+        anchor = next((ppr.find(qn(t)) for t in _PPR_AFTER_SNAP if ppr.find(qn(t)) is not None), None)
+        if anchor is not None:
+            anchor.addprevious(el)
+        else:
+            ppr.append(el)
+    el.set(qn("w:val"), "0")
+
+
 def para_border(ppr, side: str, *, val="single", sz=8, space=0, color="FF0000"):
     """Paragraph border (a rule across the type area). sz in 1/8 pt, space in pt."""
     bdr = ppr.find(qn("w:pBdr"))
@@ -332,6 +350,9 @@ def build_styles(doc) -> None:
     for name in ("Header", "Footer"):
         s = doc.styles[name]
         flat(s)
+    # lines of other heights than the body's are not snapped onto the body's line grid
+    for sid in ("GWMark", "GWLetterMark", "GWLetterRule", "GWTitle", "GWSeal", "GWImprint", "GWTable", "GWPageNum"):
+        no_snap(doc.styles.element.get_by_id(sid).get_or_add_pPr())
 
 
 def page_setup(doc) -> None:
