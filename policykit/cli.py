@@ -8,14 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-import warnings
 from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
 
-from .errors import EngineError, InputError
+from .console import err, fail, make_engine, packs_or_fail, say
+from .errors import EngineError
 from .facts.dates import parse_date
 
 
@@ -43,21 +42,6 @@ app = typer.Typer(
 rules_app = typer.Typer(help="查看、检查规则包。", no_args_is_help=True, context_settings=CONTEXT)
 app.add_typer(rules_app, name="rules")
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def say(text: str = "") -> None:
-    out.print(text, markup=False)
-
-
-def warn(text: str) -> None:
-    err.print(text, markup=False, style="yellow")
-
-
-def fail(text: str, code: int = 2) -> None:
-    err.print(text, markup=False, style="red")
-    raise typer.Exit(code)
 
 
 def as_of_option(value: Optional[str]) -> Optional[dt.date]:
@@ -67,27 +51,6 @@ def as_of_option(value: Optional[str]) -> Optional[dt.date]:
         return parse_date(value)
     except ValueError as exc:
         raise typer.BadParameter(f"{exc}（应为日期，如 2024-03-01）") from None
-
-
-def packs_or_fail(rules_dir: Optional[Path]):
-    from .rules.loader import load_packs
-
-    try:
-        return load_packs(rules_dir)
-    except InputError as exc:
-        fail(f"规则包错误：{exc.render()}")
-
-
-def make_engine(rules_dir: Optional[Path], engine: str):
-    from .rules.engine import Engine, FallbackWarning
-
-    packs = packs_or_fail(rules_dir)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", FallbackWarning)
-        eng = Engine(packs, backend=engine)
-    for w in caught:
-        warn(f"警告：{w.message}")
-    return eng
 
 
 RulesOpt = typer.Option(None, "--rules", help="规则包目录（默认 ./rules）")

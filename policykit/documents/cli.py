@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
 
+from ..console import error, make_engine, say, warn
 from ..errors import EngineError, InputError
 from ..rules.schema import DOCUMENT_KINDS
 
@@ -18,32 +18,15 @@ app = typer.Typer(help="生成公文（Word 文书、PDF）。", add_completion=
 templates_app = typer.Typer(help="检查文书模板。", no_args_is_help=True)
 app.add_typer(templates_app, name="templates")
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def _say(text: str = "") -> None:
-    out.print(text, markup=False)
-
-
-def _warn(text: str) -> None:
-    err.print(text, markup=False, style="yellow")
-
-
-def _error(text: str) -> None:
-    err.print(text, markup=False, style="red")
+_say, _warn, _error = say, warn, error
 
 
 def check_paths(paths: list[Path], as_of=None, rules_dir: Optional[Path] = None, engine: str = "auto"):
     """The only place that calls the engine: (cases, results, aggregates, errors)."""
     from ..facts.load import load_cases
-    from ..rules.engine import Engine, FallbackWarning
-    from ..rules.loader import load_packs
 
     loaded = load_cases(paths, as_of=as_of)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FallbackWarning)
-        eng = Engine(load_packs(rules_dir), backend=engine)
+    eng = make_engine(rules_dir, engine)
     results, aggs = eng.check_all(loaded.cases)
     return loaded.cases, results, aggs, list(loaded.errors)
 
