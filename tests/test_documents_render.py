@@ -7,7 +7,6 @@ import zipfile
 
 import pytest
 from docx.oxml.ns import qn
-from docx.shared import Mm
 from lxml import etree
 
 from documents_fixtures import (

@@ -4,13 +4,13 @@ from __future__ import annotations
 import re
 import shutil
 import zipfile
+from pathlib import Path
 
 import docx
 import pytest
 from typer.testing import CliRunner
 
 from documents_fixtures import (
-    HOSTILE_NAME,
     HOSTILE_SHOWN,
     KINDS,
     LONG_NAME,
@@ -127,7 +127,7 @@ def test_shipped_templates_pass_check(kind):
     assert check_template(TEMPLATES_DIR / f"{kind}.docx", sample_context(kind)) == []
 
 
-def _edit(tmp_path, kind, fn) -> "Path":
+def _edit(tmp_path, kind, fn) -> Path:
     path = tmp_path / f"{kind}.docx"
     d = docx.Document(str(TEMPLATES_DIR / f"{kind}.docx"))
     fn(d)
