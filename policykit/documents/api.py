@@ -119,15 +119,26 @@ def file_name(kind: str, number: str, ext: str = "docx") -> str:
     return f"{kind}_{_UNSAFE.sub('_', number)}.{ext}"
 
 
+def number_request(job: Job, config=None) -> tuple[str, str, int]:
+    """(registry key, number prefix, year): what a registry needs to give this job its number."""
+    return job.key, number_prefix(job.kind, resolve(job.place, config)), job.date.year
+
+
 def render_job(job: Job, registry: NumberRegistry, *, templates_dir=None, config=None) -> tuple[str, bytes, dict]:
     """Allocate the number and render; returns (number, .docx bytes, context)."""
+    (number,) = registry.allocate_many([number_request(job, config)])
+    data, ctx = render_numbered(job, number, templates_dir=templates_dir, config=config)
+    return number, data, ctx
+
+
+def render_numbered(job: Job, number: str, *, templates_dir=None, config=None) -> tuple[bytes, dict]:
+    """Render a job whose number was already allocated (the batch allocates in input order)."""
     issuing = resolve(job.place, config)
-    number = registry.allocate(job.key, number_prefix(job.kind, issuing), job.date.year)
     ctx = build_context(job, issuing, number)
     data = render_docx(job.kind, ctx, templates_dir=templates_dir)
     for w in ctx["warnings"]:
         warnings.warn(f"{job.label}（{DOCUMENT_KINDS[job.kind]}）：{w}", DocumentWarning, stacklevel=3)
-    return number, data, ctx
+    return data, ctx
 
 
 def _write_jobs(jobs: list[Job], out_dir: Path, folder: str, *, pdf: bool, templates_dir, config,

@@ -54,22 +54,32 @@ class NumberRegistry:
 
     def allocate(self, key: str, prefix: str, year: int) -> str:
         """The number for ``key``: the one it already has, or the next free one."""
+        return self.allocate_many([(key, prefix, year)])[0]
+
+    def allocate_many(self, requests: list[tuple[str, str, int]]) -> list[str]:
+        """Numbers for many (key, prefix, year) at once, in order, under one lock and one write."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             with self.lock:
                 data = self._load()
-                rec = data["assigned"].get(key)
-                if rec and rec.get("prefix") == prefix and rec.get("year") == int(year):
-                    return rec["number"]
-                counter = f"{prefix}〔{int(year)}〕"
-                serial = int(data["counters"].get(counter, 0)) + 1
-                data["counters"][counter] = serial
-                number = format_number(prefix, year, serial)
-                data["assigned"][key] = {"prefix": prefix, "year": int(year), "serial": serial, "number": number}
-                atomic_write_bytes(
-                    self.path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
-                )
-                return number
+                out, changed = [], False
+                for key, prefix, year in requests:
+                    rec = data["assigned"].get(key)
+                    if rec and rec.get("prefix") == prefix and rec.get("year") == int(year):
+                        out.append(rec["number"])
+                        continue
+                    counter = f"{prefix}〔{int(year)}〕"
+                    serial = int(data["counters"].get(counter, 0)) + 1
+                    data["counters"][counter] = serial
+                    number = format_number(prefix, year, serial)
+                    data["assigned"][key] = {"prefix": prefix, "year": int(year), "serial": serial, "number": number}
+                    out.append(number)
+                    changed = True
+                if changed:
+                    atomic_write_bytes(
+                        self.path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+                    )
+                return out
         except Timeout:
             raise InputError(
                 f"等待发文字号登记文件超时（{LOCK_TIMEOUT}秒），可能另有程序正在生成文书", file=str(self.path)
