@@ -256,7 +256,7 @@ class Ledger(Part):
     closed: YesNo = F("已销号")
 
 
-Checklist = dict[str, bool]
+Checklist = dict[str, Annotated[bool, BeforeValidator(_yes_no)]]
 
 
 class Case(BaseModel):

@@ -1,0 +1,221 @@
+"""Reading a county ledger (台账) from Excel, row by row, through the column mapping in config/.
+
+Streams the workbook (openpyxl read-only), finds the header row below any
+title rows, fills down merged or blank township/village cells, and turns each
+row into a Case — or into Chinese errors naming the row and column.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import load_workbook
+from pydantic import ValidationError
+
+from ..errors import InputError
+from ..facts.flatten import field_types
+from ..facts.labels import Describer
+from ..facts.model import Case
+from ..facts.validate import to_input_errors
+from ..yamlio import load_yaml
+
+DEFAULT_MAPPING = Path(__file__).resolve().parents[2] / "config" / "ledger_columns.yaml"
+
+
+@dataclass
+class Mapping:
+    columns: dict[str, str | None]  # header text -> field path (None: known, ignored)
+    required: list[str]
+    fill_down: list[str]
+    id_column: str
+    header_search_rows: int = 10
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> "Mapping":
+        path = Path(path or DEFAULT_MAPPING)
+        data = load_yaml(path)
+        cols: dict[str, str | None] = {}
+        for header, spec in (data.get("columns") or {}).items():
+            spec = spec or {}
+            for name in [header, *(spec.get("aliases") or [])]:
+                cols[str(name).strip()] = spec.get("field")
+        return cls(cols, list(data.get("required", [])), list(data.get("fill_down", [])),
+                   str(data.get("id_column", "案件编号")), int(data.get("header_search_rows", 10)))
+
+    def field_for(self, header: str) -> tuple[bool, str | None]:
+        """(known, field path) for a header: mapped, a dotted field path, or a field's Chinese name."""
+        h = header.strip()
+        if h in self.columns:
+            return True, self.columns[h]
+        if h in field_types() or (h.startswith("checklists.") and h.count(".") == 2):
+            return True, h
+        return False, _by_label().get(h)
+
+
+def _by_label() -> dict[str, str]:
+    d = Describer()
+    out: dict[str, list[str]] = {}
+    for path in field_types():
+        label = d(path)
+        for key in (label, label.split("·")[-1]):
+            out.setdefault(key, []).append(path)
+    return {k: v[0] for k, v in out.items() if len(v) == 1}
+
+
+@dataclass
+class Row:
+    """One data row: its sheet row number and either a case or the errors found in it."""
+
+    row: int
+    case: Case | None = None
+    errors: list[InputError] = field(default_factory=list)
+    raw: dict = field(default_factory=dict)
+
+
+def _cell(value):
+    if isinstance(value, dt.datetime):
+        return value.date() if value.time() == dt.time(0) else value.date()
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def _set(target: dict, path: str, value) -> None:
+    parts = path.split(".")
+    for p in parts[:-1]:
+        target = target.setdefault(p, {})
+    target[parts[-1]] = value
+
+
+class LedgerReader:
+    def __init__(self, path: Path, mapping: Mapping | None = None, defaults: dict | None = None,
+                 as_of: dt.date | None = None):
+        self.path = Path(path)
+        self.mapping = mapping or Mapping.load()
+        self.defaults = defaults or {}
+        self.as_of = as_of
+        self.warnings: list[str] = []
+        self.sheet_errors: list[InputError] = []
+
+    def _open(self, data_only: bool):
+        try:
+            return load_workbook(self.path, read_only=True, data_only=data_only)
+        except Exception as exc:  # zip/XML errors of a broken file
+            raise InputError(f"无法打开 Excel 文件（{type(exc).__name__}）", file=str(self.path),
+                             expected="Excel 2007 及以上格式（.xlsx）的台账") from None
+
+    def total_rows(self) -> int:
+        wb = self._open(True)
+        try:
+            return sum(max((ws.max_row or 0) - 1, 0) for ws in wb.worksheets)
+        finally:
+            wb.close()
+
+    def __iter__(self) -> Iterator[Row]:
+        """Rows of every sheet that is a ledger (has the required columns); other sheets
+        (drop-down lists, notes) are skipped, and only if no sheet is a ledger is that an error."""
+        values_wb, formulas_wb = self._open(True), self._open(False)
+        skipped: list[InputError] = []
+        ledgers = 0
+        try:
+            for ws, fws in zip(values_wb.worksheets, formulas_wb.worksheets):
+                problems: list[InputError] = []
+                rows = self._sheet(ws, fws, problems)
+                if problems:
+                    skipped.extend(problems)
+                    continue
+                ledgers += 1
+                yield from rows
+        finally:
+            values_wb.close()
+            formulas_wb.close()
+        if not ledgers:
+            self.sheet_errors.extend(skipped or [InputError("工作簿中没有台账数据", file=str(self.path))])
+
+    def _sheet(self, ws, fws, problems: list[InputError]) -> Iterator[Row]:
+        """Finds the header (appending to ``problems`` if the sheet is no ledger) and returns the rows."""
+        rows = zip(ws.iter_rows(values_only=True), fws.iter_rows(values_only=True))
+        header, header_row = None, 0
+        for i, (vals, _) in enumerate(rows, start=1):
+            texts = [str(v).strip() if v is not None else "" for v in vals]
+            if sum(1 for t in texts if self.mapping.field_for(t)[1] or t in self.mapping.columns) >= 2:
+                header, header_row = texts, i
+                break
+            if i >= self.mapping.header_search_rows:
+                break
+        if header is None:
+            problems.append(InputError(
+                    f"工作表“{ws.title}”前 {self.mapping.header_search_rows} 行中找不到表头", file=str(self.path),
+                    expected=f"包含 {'、'.join(self.mapping.required)} 等列名的表头行"))
+            return iter(())
+        missing = [r for r in self.mapping.required if not any(
+            self.mapping.field_for(h)[1] == self.mapping.field_for(r)[1] for h in header if h)]
+        if missing:
+            problems.append(InputError(
+                f"工作表“{ws.title}”缺少必需的列：{'、'.join(missing)}", file=str(self.path), row=header_row,
+                expected="在表头中加上这些列，或在 config/ledger_columns.yaml 中为本县列名加别名"))
+            return iter(())
+        return self._rows(ws, rows, header, header_row)
+
+    def _rows(self, ws, rows, header, header_row) -> Iterator[Row]:
+        fields: list[str | None] = []
+        for h in header:
+            known, path = self.mapping.field_for(h) if h else (True, None)
+            if h and not known and not path:
+                self.warnings.append(f"工作表“{ws.title}”的列“{h}”未对应任何字段，已忽略")
+            fields.append(path)
+        column_of = {f: h for f, h in zip(fields, header) if f}
+        carried: dict[str, object] = {}
+        fill = {self.mapping.field_for(h)[1] for h in self.mapping.fill_down}
+        for r, (vals, formulas) in enumerate(rows, start=header_row + 1):
+            yield from self._row(ws.title, r, vals, formulas, fields, column_of, carried, fill)
+
+    def _row(self, sheet, r, vals, formulas, fields, column_of, carried, fill) -> Iterator[Row]:
+        raw: dict[str, object] = {}
+        errors: list[InputError] = []
+        for idx, f in enumerate(fields):
+            if not f:
+                continue
+            v = _cell(vals[idx]) if idx < len(vals) else None
+            fv = formulas[idx] if idx < len(formulas) else None
+            if v is None and isinstance(fv, str) and fv.startswith("="):
+                errors.append(InputError("单元格是公式但没有计算结果", file=str(self.path), row=r,
+                                         column=column_of[f], field=f,
+                                         expected="在 Excel 或 WPS 中打开并保存（使公式有计算结果），或改填数值"))
+                continue
+            if v is not None:
+                raw[f] = v
+        if not raw and not errors:
+            return  # blank row
+        for f in fill:
+            if f in raw:
+                carried[f] = raw[f]
+            elif f in carried:
+                raw[f] = carried[f]
+        yield self._case(sheet, r, raw, errors, column_of)
+
+    def _case(self, sheet, r, raw, errors, column_of) -> Row:
+        data: dict = {}
+        for path, value in {**self.defaults, **raw}.items():
+            if path == "id":
+                value = str(value).strip()
+            _set(data, path, value)
+        data.setdefault("id", f"{sheet}-R{r}")
+        if self.as_of and "as_of" not in data:
+            data["as_of"] = self.as_of
+        if errors:
+            return Row(r, None, errors, raw)
+        try:
+            case = Case.model_validate(data)
+        except ValidationError as exc:
+            errs = to_input_errors(
+                exc, file=str(self.path), row=r, case=str(data.get("id")),
+                column_for=lambda loc: column_of.get(".".join(str(p) for p in loc)),
+            )
+            return Row(r, None, errs, raw)
+        if case.as_of is None:
+            case = case.model_copy(update={"as_of": dt.date.today()})
+        return Row(r, case, [], raw)
