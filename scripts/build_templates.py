@@ -16,7 +16,6 @@ type="lines"; title 2号 (22 pt) 方正小标宋简体; headings 一、黑体 / 
 from __future__ import annotations
 
 import argparse
-import copy
 import sys
 from pathlib import Path
 

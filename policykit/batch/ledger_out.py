@@ -13,7 +13,6 @@ from collections import defaultdict
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from ..facts.enums import CaseKind
 from ..findings.model import STATUS_LABELS
