@@ -46,16 +46,21 @@ def inside(base: Path, *parts: str) -> Path:
     return target
 
 
-def atomic_write_bytes(path: Path | str, data: bytes) -> Path:
-    """Write to a temporary file in the same folder, fsync, then rename into place."""
+def atomic_write_bytes(path: Path | str, data: bytes, fsync: bool = True) -> Path:
+    """Write to a temporary file in the same folder, fsync, then rename into place.
+
+    The rename makes a crash leave either the old file or the new one, never half
+    of one. ``fsync=False`` skips flushing to disk (a power cut may then lose the
+    file's content); the batch does that and checks hashes when it resumes."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if fsync:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -20,8 +20,11 @@ class LineList(list):
     line: int = 0
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader (no Python object tags) that records where each node starts."""
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when available
+
+
+class _Loader(_Base):
+    """A safe loader (no Python object tags) that records where each node starts."""
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False):

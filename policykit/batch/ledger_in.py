@@ -114,14 +114,27 @@ class LedgerReader:
         finally:
             wb.close()
 
+    def _has_formulas(self) -> bool:
+        """Whether any sheet holds a formula (then a second pass finds those without a value)."""
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(self.path) as z:
+                return any(b"<f>" in z.read(n) or b"<f " in z.read(n)
+                           for n in z.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+        except (OSError, zipfile.BadZipFile):
+            return False
+
     def __iter__(self) -> Iterator[Row]:
         """Rows of every sheet that is a ledger (has the required columns); other sheets
         (drop-down lists, notes) are skipped, and only if no sheet is a ledger is that an error."""
-        values_wb, formulas_wb = self._open(True), self._open(False)
+        values_wb = self._open(True)
+        formulas_wb = self._open(False) if self._has_formulas() else None
         skipped: list[InputError] = []
         ledgers = 0
         try:
-            for ws, fws in zip(values_wb.worksheets, formulas_wb.worksheets):
+            formula_sheets = formulas_wb.worksheets if formulas_wb else [None] * len(values_wb.worksheets)
+            for ws, fws in zip(values_wb.worksheets, formula_sheets):
                 problems: list[InputError] = []
                 rows = self._sheet(ws, fws, problems)
                 if problems:
@@ -131,13 +144,15 @@ class LedgerReader:
                 yield from rows
         finally:
             values_wb.close()
-            formulas_wb.close()
+            if formulas_wb:
+                formulas_wb.close()
         if not ledgers:
             self.sheet_errors.extend(skipped or [InputError("工作簿中没有台账数据", file=str(self.path))])
 
     def _sheet(self, ws, fws, problems: list[InputError]) -> Iterator[Row]:
         """Finds the header (appending to ``problems`` if the sheet is no ledger) and returns the rows."""
-        rows = zip(ws.iter_rows(values_only=True), fws.iter_rows(values_only=True))
+        formulas = fws.iter_rows(values_only=True) if fws is not None else iter(lambda: (), None)
+        rows = zip(ws.iter_rows(values_only=True), formulas)
         header, header_row = None, 0
         for i, (vals, _) in enumerate(rows, start=1):
             texts = [str(v).strip() if v is not None else "" for v in vals]

@@ -340,7 +340,10 @@ def _write_manifest(out: Path, opts: Options, fp: dict, summary: Summary, cases:
         "cases": cases,
         "aggregates": aggs,
     }
-    atomic_write_text(out / "manifest.json", json.dumps(doc, ensure_ascii=False, indent=1))
+    # One line per case keeps the file readable while json's C encoder (no indent) keeps it fast.
+    head = json.dumps({k: v for k, v in doc.items() if k != "cases"}, ensure_ascii=False, indent=1)
+    lines = ",\n".join(json.dumps(c, ensure_ascii=False) for c in cases)
+    atomic_write_text(out / "manifest.json", head[:-2] + ',\n "cases": [\n' + lines + "\n ]\n}\n")
 
 
 def _input_hash(path: Path) -> str:

@@ -154,9 +154,26 @@ def _short(name: str, pattern: re.Pattern) -> str:
 
 
 def resolve(place: Place, path: str | Path | None = None) -> Issuing:
-    """Merge default, county and township settings and compute placeholder values."""
+    """Merge default, county and township settings and compute placeholder values.
+
+    Cached per place and configuration file version: a batch resolves the same
+    few places thousands of times. Callers must not mutate the result (its
+    ``kind()``/``section()`` hand out copies)."""
+    p = config_path(path)
+    try:
+        mtime = p.stat().st_mtime_ns
+    except OSError:
+        raise InputError("找不到发文机关配置文件", file=str(p)) from None
+    key = (place.province, place.city, place.county, place.township, place.village,
+           tuple(sorted(place.extra.items())))
+    return _resolve(key, str(p), mtime)
+
+
+@lru_cache(maxsize=4096)
+def _resolve(key: tuple, path: str, mtime_ns: int) -> Issuing:
+    place = Place(*key[:5], extra=dict(key[5]))
     cfg = load_config(path)
-    src = str(config_path(path))
+    src = path
     unknown = cfg.get("unknown") or {}
     settings = copy.deepcopy(cfg["default"])
     warnings: list[str] = []

@@ -77,7 +77,7 @@ class NumberRegistry:
                     changed = True
                 if changed:
                     atomic_write_bytes(
-                        self.path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+                        self.path, json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
                     )
                 return out
         except Timeout:
