@@ -166,3 +166,18 @@ def test_condition_value_from_param(pack_dir, tmp_path):
     (pack_dir / "t.yaml").write_text(text.replace("gte: {param: threshold}", "gte: {param: nope}"), encoding="utf-8")
     with pytest.raises(Exception, match="参数“nope”不存在"):
         Engine([load_pack(pack_dir / "t.yaml")], backend="reference").check(cases[0])
+
+
+@pytest.mark.parametrize("cond", [
+    "{not: {fact: licence.number, exists: true}}",
+    "{not: {all: [{fact: licence.number, exists: true}, {fact: flags.repeated, is: true}]}}",
+    "{any: [{not: {fact: licence.number, exists: true}}, {not: {fact: flags.repeated, exists: true}}]}",
+])
+def test_purely_negative_conditions_do_not_hang_durable(pack_dir, tmp_path, cond):
+    """durable-rules loops forever on a pattern of only $nex tests, or on a fact matching several
+    branches of a nested $or; the translation (DNF, anchored terms) must avoid both."""
+    text = PACK.replace("when: {fact: licence.status, in: [none, cancelled, revoked]}", f"when: {cond}")
+    (pack_dir / "t.yaml").write_text(text, encoding="utf-8")
+    eng = Engine([load_pack(pack_dir / "t.yaml")], backend="both", cache=False)
+    (case,) = cases_from(tmp_path, "- {id: a, kind: unlicensed_mining, as_of: 2024-08-01, jurisdiction: {county: 测试县}}")
+    assert "open" in [f.rule for f in eng.check(case).findings]

@@ -3,7 +3,13 @@
 A condition from YAML is parsed into a small tree. The tree can
 - ``evaluate`` a flat fact dict (the reference semantics),
 - ``explain`` why it holds (the ``because`` chain of a finding),
-- ``durable`` itself into a durable-rules expression with the same meaning.
+- ``dnf`` itself into disjunctive normal form over durable-rules atoms: each
+  term (a plain ``$and`` of single-field tests) becomes one durable-rules rule,
+  and the condition holds when any of its terms matches. No ``$or`` reaches
+  durable-rules: a fact matching several branches of a nested ``$or`` makes it
+  loop forever, and so does a pattern made only of ``$nex`` tests, so every
+  term is anchored by a test on a field every fact has (both found by the
+  property tests).
 
 Semantics: a comparison on a missing field is false (``ne`` and ``not_in``
 included); ``not`` is plain negation. Dates are YYYYMMDD integers. Leaves that
@@ -25,8 +31,11 @@ OP_TEXT = {
     "eq": "=", "ne": "≠", "in": "属于", "not_in": "不属于", "lt": "<", "lte": "≤", "gt": ">", "gte": "≥",
     "is": "=", "exists": "已填写",
 }
-_ALWAYS = {"$ex": {"_stage": 1}}
-_NEVER = {"$nex": {"_stage": 1}}
+MAX_TERMS = 512  # a condition whose DNF is larger is rejected as too complex
+
+Term = list  # a conjunction of durable-rules atoms
+TRUE: list[Term] = [[]]  # one empty term: always holds
+FALSE: list[Term] = []  # no term: never holds
 
 
 class ConditionError(ValueError):
@@ -60,7 +69,8 @@ class Node:
     def evaluate(self, flat: dict, ctx: Ctx) -> bool:
         raise NotImplementedError
 
-    def durable(self, negated: bool = False) -> dict:
+    def dnf(self, negated: bool = False) -> list[Term]:
+        """Terms (lists of durable-rules atoms) whose disjunction means this node (or its negation)."""
         raise NotImplementedError
 
     def explain(self, flat: dict, ctx: Ctx, describe: Callable) -> list[str]:
@@ -103,29 +113,25 @@ class Cmp(Node):
             return False
         raise ConditionError(f"未知运算 {self.op}")
 
-    def durable(self, negated=False):
+    def dnf(self, negated=False):
         k, v, op = key(self.path), self.value, self.op
         ex, nex = {"$ex": {k: 1}}, {"$nex": {k: 1}}
         if op == "exists":
-            return ex if bool(v) != negated else nex
-        if op in ("eq", "is"):
-            return {"$or": [nex, {"$neq": {k: v}}]} if negated else {k: v}
-        if op == "ne":
-            return {"$or": [nex, {k: v}]} if negated else {"$and": [ex, {"$neq": {k: v}}]}
+            return [[ex]] if bool(v) != negated else [[nex]]
         if op in ("in", "not_in"):
-            if not v:
-                member, nonmember = _NEVER, ex
-            else:
-                member = {"$or": [{k: x} for x in v]}
-                nonmember = {"$and": [ex] + [{"$neq": {k: x}} for x in v]}
-            want_member = (op == "in") != negated
-            if negated:
-                return {"$or": [nex, member]} if want_member else {"$or": [nex, nonmember]}
-            return member if want_member else nonmember
+            member = [[{k: x}] for x in v]
+            nonmember = [[ex] + [{"$neq": {k: x}} for x in v]]
+            if (op == "in") != negated:
+                return member if not negated else [[nex]] + member
+            return nonmember if not negated else [[nex]] + nonmember
+        if op in ("eq", "is"):
+            return [[nex], [{"$neq": {k: v}}]] if negated else [[{k: v}]]
+        if op == "ne":
+            return [[nex], [{k: v}]] if negated else [[ex, {"$neq": {k: v}}]]
         flip = {"lt": "$gte", "lte": "$gt", "gt": "$lte", "gte": "$lt"}
         if negated:
-            return {"$or": [nex, {flip[op]: {k: v}}]}
-        return {"$and": [ex, {f"${op}": {k: v}}]}
+            return [[nex], [{flip[op]: {k: v}}]]
+        return [[ex, {f"${op}": {k: v}}]]
 
     def explain(self, flat, ctx, describe):
         if self.op == "exists" and not self.value:
@@ -144,10 +150,10 @@ class Derived(Node):
     def evaluate(self, flat, ctx):
         return ctx.derived.get(self.dkey) is True
 
-    def durable(self, negated=False):
+    def dnf(self, negated=False):
         if negated:
-            return {"$or": [{"$nex": {self.dkey: 1}}, {self.dkey: False}]}
-        return {self.dkey: True}
+            return [[{"$nex": {self.dkey: 1}}], [{self.dkey: False}]]
+        return [[{self.dkey: True}]]
 
     def explain(self, flat, ctx, describe):
         return [self.label]
@@ -164,8 +170,8 @@ class FindingRef(Node):
     def evaluate(self, flat, ctx):
         return self.rule in ctx.fired
 
-    def durable(self, negated=False):
-        return {"$nex" if negated else "$ex": {self.dkey: 1}}
+    def dnf(self, negated=False):
+        return [[{"$nex" if negated else "$ex": {self.dkey: 1}}]]
 
     def explain(self, flat, ctx, describe):
         return [f"已认定：规则 {self.rule}"]
@@ -178,11 +184,9 @@ class All(Node):
     def evaluate(self, flat, ctx):
         return all(i.evaluate(flat, ctx) for i in self.items)
 
-    def durable(self, negated=False):
-        if not self.items:
-            return _NEVER if negated else _ALWAYS
-        parts = [i.durable(negated) for i in self.items]
-        return parts[0] if len(parts) == 1 else {("$or" if negated else "$and"): parts}
+    def dnf(self, negated=False):
+        parts = [i.dnf(negated) for i in self.items]
+        return _union(parts) if negated else _product(parts)
 
     def explain(self, flat, ctx, describe):
         return [line for i in self.items for line in i.explain(flat, ctx, describe)]
@@ -199,11 +203,9 @@ class Any_(Node):
     def evaluate(self, flat, ctx):
         return any(i.evaluate(flat, ctx) for i in self.items)
 
-    def durable(self, negated=False):
-        if not self.items:
-            return _ALWAYS if negated else _NEVER
-        parts = [i.durable(negated) for i in self.items]
-        return parts[0] if len(parts) == 1 else {("$and" if negated else "$or"): parts}
+    def dnf(self, negated=False):
+        parts = [i.dnf(negated) for i in self.items]
+        return _product(parts) if negated else _union(parts)
 
     def explain(self, flat, ctx, describe):
         for i in self.items:
@@ -223,8 +225,8 @@ class Not(Node):
     def evaluate(self, flat, ctx):
         return not self.item.evaluate(flat, ctx)
 
-    def durable(self, negated=False):
-        return self.item.durable(not negated)
+    def dnf(self, negated=False):
+        return self.item.dnf(not negated)
 
     def explain(self, flat, ctx, describe):
         inner = self.item
@@ -245,6 +247,33 @@ class Not(Node):
 
     def leaves(self):
         yield from self.item.leaves()
+
+
+def _union(parts: list[list[Term]]) -> list[Term]:
+    out = [t for p in parts for t in p]
+    if len(out) > MAX_TERMS:
+        raise ConditionError(f"条件展开后超过 {MAX_TERMS} 个分支，过于复杂，请拆分为多条规则")
+    return out
+
+
+def _product(parts: list[list[Term]]) -> list[Term]:
+    out: list[Term] = [[]]
+    for p in parts:
+        out = [a + b for a in out for b in p]
+        if len(out) > MAX_TERMS:
+            raise ConditionError(f"条件展开后超过 {MAX_TERMS} 个分支，过于复杂，请拆分为多条规则")
+    return out
+
+
+ANCHOR = {"$ex": {"_stage": 1}}
+
+
+def durable_pattern(term: Term) -> dict:
+    """One DNF term as a durable-rules single-fact pattern.
+
+    Every pattern starts with a positive test of a field every fact has: a
+    pattern made only of ``$nex`` tests makes durable-rules loop forever."""
+    return {"$and": [ANCHOR, *term]} if term else ANCHOR
 
 
 class Parser:

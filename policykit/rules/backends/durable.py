@@ -1,6 +1,11 @@
 """durable-rules, used only in the subset shown safe (see tech-notes):
 
 - single-fact patterns: each stage asserts exactly one fact per case;
+- no ``$or``: every condition is put in disjunctive normal form and each term,
+  a plain ``$and`` of single-field tests, is its own rule (a fact matching
+  several branches of a nested ``$or`` makes durable-rules loop forever);
+- every pattern anchored by a positive test (``$ex _stage``): a pattern of only
+  ``$nex`` tests loops forever too;
 - no joins, no ``count``/``cap``, no negation across facts: calendar leaves and
   earlier findings arrive as precomputed fields of that one fact (stratified);
 - a synchronous host (no background dispatch threads);
@@ -16,7 +21,7 @@ import itertools
 
 from ...errors import EngineError
 from ..compile import Compiled
-from ..conditions import key
+from ..conditions import durable_pattern, key
 
 try:  # durable-rules does not import on Python 3.13+
     from durable import engine as _durable
@@ -70,7 +75,8 @@ class DurableBackend:
             name = f"{compiled.name}_s{k}"
             rules = {SENTINEL: {"all": [{"m": {"$ex": {"_stage": 1}}}], "run": self._collector(SENTINEL)}}
             for r in stage:
-                rules[f"r{r.index}"] = {"all": [{"m": r.cond.durable()}], "run": self._collector(r.id)}
+                for t, term in enumerate(r.cond.dnf()):
+                    rules[f"r{r.index}_{t}"] = {"all": [{"m": durable_pattern(term)}], "run": self._collector(r.id)}
             # register_rulesets deletes the "run" entries: hand it a copy of the structure.
             self.host.set_rulesets({name: {n: dict(v, all=copy.deepcopy(v["all"])) for n, v in rules.items()}})
             names.append(name)
