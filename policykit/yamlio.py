@@ -99,6 +99,9 @@ def load_yaml(path: Path | str, text: str | None = None):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problem = exc.problem or exc.context or "语法错误"
+        ctx = exc.context_mark
+        if ctx is not None and mark is not None and ctx.line != mark.line:
+            problem = f"{problem}；相关结构从第 {ctx.line + 1} 行开始（{exc.context}）"
         raise InputError(
             f"YAML 语法错误（{problem}）", file=str(path), line=line, expected="合法的 YAML：缩进对齐、冒号后留空格"
         ) from None
