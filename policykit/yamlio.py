@@ -83,6 +83,31 @@ def read_text(path: Path) -> str:
         ) from None
 
 
+_YAML_TERMS = [
+    ("did not find expected ',' or '}'", "缺少逗号“,”或右花括号“}”"),
+    ("did not find expected ',' or ']'", "缺少逗号“,”或右方括号“]”"),
+    ("while parsing a flow mapping", "花括号 {…} 映射"),
+    ("while parsing a flow sequence", "方括号 […] 列表"),
+    ("while parsing a block mapping", "映射"),
+    ("while parsing a block collection", "列表"),
+    ("while scanning a simple key", "键"),
+    ("while scanning a quoted scalar", "引号内的文字"),
+    ("mapping values are not allowed here", "此处不能出现冒号（缩进有误，或值中含“: ”而未加引号）"),
+    ("could not find expected ':'", "缺少冒号“:”"),
+    ("found unexpected end of stream", "文件意外结束（引号或括号未闭合）"),
+    ("found character '\\t' that cannot start any token", "含有制表符（请用空格缩进）"),
+    ("found character that cannot start any token", "含有不能出现在此处的字符"),
+    ("expected <block end>, but found", "缩进不一致，发现"),
+    ("found duplicate anchor", "锚点重复"),
+]
+
+
+def _cn_yaml(text: str) -> str:
+    for en, cn in _YAML_TERMS:
+        text = text.replace(en, cn)
+    return text
+
+
 def load_yaml(path: Path | str, text: str | None = None):
     """Load one YAML document safely; errors name the file and line."""
     path = Path(path)
@@ -98,10 +123,10 @@ def load_yaml(path: Path | str, text: str | None = None):
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        problem = exc.problem or exc.context or "语法错误"
+        problem = _cn_yaml(exc.problem or exc.context or "语法错误")
         ctx = exc.context_mark
         if ctx is not None and mark is not None and ctx.line != mark.line:
-            problem = f"{problem}；相关结构从第 {ctx.line + 1} 行开始（{exc.context}）"
+            problem = f"{problem}；相关结构从第 {ctx.line + 1} 行开始（{_cn_yaml(exc.context or '')}）"
         raise InputError(
             f"YAML 语法错误（{problem}）", file=str(path), line=line, expected="合法的 YAML：缩进对齐、冒号后留空格"
         ) from None
