@@ -92,6 +92,7 @@ _YAML_TERMS = [
     ("while parsing a block collection", "列表"),
     ("while scanning a simple key", "键"),
     ("while scanning a quoted scalar", "引号内的文字"),
+    ("mapping values are not allowed in this context", "此处不能出现冒号（缩进有误，或值中含“: ”而未加引号）"),
     ("mapping values are not allowed here", "此处不能出现冒号（缩进有误，或值中含“: ”而未加引号）"),
     ("could not find expected ':'", "缺少冒号“:”"),
     ("found unexpected end of stream", "文件意外结束（引号或括号未闭合）"),
