@@ -78,3 +78,22 @@ def test_render_with_bad_and_hostile_input_stays_inside_output(mixed, tmp_path):
     hostile = next(p for p in files if p.parent.name.startswith("_.._etc_x") or "etc_x" in p.parent.name)
     text = "\n".join(par.text for par in docx.Document(str(hostile)).paragraphs)
     assert "A&B<公司>" in text and "{{ 7*7 }}" in text and "49" not in text.replace("2024", "")
+
+
+def test_dates_past_the_holiday_data_are_flagged_in_finding_and_documents(tmp_path):
+    """A deadline in a year chinese-calendar does not cover says so in the finding and when its documents are made."""
+    from policykit.documents.api import DocumentWarning, render_documents
+    from policykit.facts.load import parse_case
+    from policykit.rules.engine import Engine
+
+    case = parse_case({
+        "id": "Y2027", "kind": "unlicensed_mining", "as_of": "2027-03-02",
+        "jurisdiction": {"province": "河北省", "county": "元氏县", "township": "槐阳镇"},
+        "licence": {"status": "none"}, "flags": {"mineral_value_yuan": 200000},
+        "observations": {"found_on": "2027-02-26", "mining": True, "case_opened_on": "2027-03-01"},
+    }, "t")
+    result = Engine(backend="reference").check(case)
+    flagged = [d for f in result.findings for d in f.deadlines if d.warning]
+    assert flagged and all("2027" in d.warning and "人工核对" in d.warning for d in flagged)
+    with pytest.warns(DocumentWarning, match="节假日数据未覆盖2027年"):
+        render_documents(case, result, tmp_path)

@@ -13,6 +13,7 @@ from enum import Enum
 from typing import Any
 
 from ..facts.model import Case
+from ..findings.deadlines import Period
 from ..findings.model import AggregateFinding, CaseResult, Finding
 from ..rules.schema import DOCUMENT_KINDS, TRANSFER_TARGETS
 from . import filters
@@ -189,19 +190,6 @@ def _pick_deadline(deadlines: list[dict], want, avoid=()) -> dict | None:
     return max(dated, key=lambda d: d["due"]) if dated else hits[0]
 
 
-def _next_workday(d: dt.date) -> dt.date:
-    try:
-        import chinese_calendar
-
-        while not chinese_calendar.is_workday(d):
-            d += dt.timedelta(days=1)
-        return d
-    except (ImportError, NotImplementedError):
-        while d.weekday() >= 5:
-            d += dt.timedelta(days=1)
-        return d
-
-
 # ---------------------------------------------------------------- kind-specific fields
 
 
@@ -317,7 +305,10 @@ def _interview(ctx: dict, job: Job, issuing: Issuing, kcfg: dict) -> None:
     _group(ctx, job, issuing, kcfg)
     who = "、".join(f"{a['unit']}{a['position']}" for a in ctx["accountable"]) or ctx["doc"]["recipients"]
     extra = _fmt_extra(ctx)
-    when = _next_workday(job.date + dt.timedelta(days=int(kcfg.get("days_after", 3))))
+    period = Period()  # deadlines are computed in one place: findings/deadlines.py
+    when = period.add(job.date, days=int(kcfg.get("days_after", 3)))
+    if period.warning():
+        job.warnings.append(f"约谈日期：{period.warning()}")
     ctx["interview"] = {
         "who": who,
         "date": when,
@@ -512,5 +503,6 @@ def build_context(job: Job, issuing: Issuing, number: str) -> dict:
             fn(ctx, job, issuing, kcfg)
     if kind == "transfer_letter":
         ctx["doc"]["attachments"] = list(ctx["transfer"]["materials"])
-    ctx["warnings"] = list(job.warnings) + list(issuing.warnings)
+    calendar = [f"{d.what}：{d.warning}" for f in job.findings for d in f.deadlines if d.warning]
+    ctx["warnings"] = list(job.warnings) + list(issuing.warnings) + list(dict.fromkeys(calendar))
     return ctx
