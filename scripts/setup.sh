@@ -34,11 +34,11 @@ if [ "${1:-}" = "--deps" ]; then
   exit 0
 fi
 
-echo "== 3/3 运行示例：检查 cases/ 中的全部案件并生成文书到 output/"
-if .venv/bin/policykit --help | grep -q " batch "; then
-  .venv/bin/policykit batch cases/ -o output/ --pdf || [ $? -eq 1 ]
-else
-  .venv/bin/policykit check cases/ > output/check-report.txt || [ $? -eq 1 ]
-  echo "检查报告：output/check-report.txt"
-fi
-echo "完成。"
+echo "== 3/3 运行示例：案件文件、示例台账、乡镇实施方案，结果写入 output/"
+PK=.venv/bin/policykit
+run() { "$@" || [ $? -eq 1 ]; }   # exit 1 only means "findings that need action"
+run $PK batch cases/ -o output/cases --pdf
+run $PK batch cases/ledger-example.xlsx -o output/ledger
+$PK plans plans/yuanshi-county-plan.yaml --roster plans/yuanshi-roster.yaml --ledger cases/ledger-example.xlsx -o output/plans
+$PK check cases/ > output/check-report.txt || [ $? -eq 1 ]
+echo "完成：output/cases（示例案件的文书、结果台账、manifest.json），output/ledger（示例台账），output/plans（乡镇实施方案），output/check-report.txt（检查报告）。"
