@@ -120,17 +120,11 @@ def _unclosed(part: PartSource) -> int | None:
 
 def describe_exception(exc: BaseException, part: PartSource) -> str:
     """A Chinese message with the paragraph and text of a Jinja error."""
-    msg = getattr(exc, "message", None) or str(exc)
-    lineno = _template_lineno(exc)
-    if isinstance(exc, TemplateSyntaxError) and "Unexpected end of template" in msg:
-        off = _unclosed(part)
-        if off is not None:
-            lineno = part.source.count("\n", 0, off) + 1
-    number, where, text = _location(part, lineno)
-    loc = f"{part.label}" + (f"第{number}段" if number else "") + (f"（{where}）" if where else "")
-    out = f"{loc}：{_translate(msg)}"
-    if text:
-        out += f"。原文：“{text}”"
+    p = _problem_from(exc, part, "")
+    loc = f"{p.part}" + (f"第{p.paragraph}段" if p.paragraph else "") + (f"（{p.where}）" if p.where else "")
+    out = f"{loc}：{p.message}"
+    if p.text:
+        out += f"。原文：“{p.text}”"
     return out
 
 
