@@ -76,7 +76,7 @@ class Row:
 
 def _cell(value):
     if isinstance(value, dt.datetime):
-        return value.date() if value.time() == dt.time(0) else value.date()
+        return value.date()  # a ledger's dates carry no time of day
     if isinstance(value, str):
         value = value.strip()
         return value or None
@@ -108,9 +108,10 @@ class LedgerReader:
                              expected="Excel 2007 及以上格式（.xlsx）的台账") from None
 
     def total_rows(self) -> int:
+        """An estimate for the progress bar: the rows of the largest sheet (drop-down sheets are small)."""
         wb = self._open(True)
         try:
-            return sum(max((ws.max_row or 0) - 1, 0) for ws in wb.worksheets)
+            return max((max((ws.max_row or 0) - 1, 0) for ws in wb.worksheets), default=0)
         finally:
             wb.close()
 
