@@ -181,3 +181,20 @@ def test_purely_negative_conditions_do_not_hang_durable(pack_dir, tmp_path, cond
     eng = Engine([load_pack(pack_dir / "t.yaml")], backend="both", cache=False)
     (case,) = cases_from(tmp_path, "- {id: a, kind: unlicensed_mining, as_of: 2024-08-01, jurisdiction: {county: 测试县}}")
     assert "open" in [f.rule for f in eng.check(case).findings]
+
+
+def test_deadline_finding_with_every_deadline_met_asks_nothing(pack_dir, tmp_path):
+    text = PACK.replace(
+        "then: {category: disposition, text: 按标准取缔}",
+        "then: {category: deadline, text: 按期取缔, documents: [rectification_notice], "
+        "deadlines: [{what: 取缔到位, start: observations.found_on, days: 5, done: observations.banned_on}]}")
+    (pack_dir / "t.yaml").write_text(text, encoding="utf-8")
+    eng = Engine([load_pack(pack_dir / "t.yaml")], backend="reference")
+    done, todo = cases_from(tmp_path, f"""
+    - {{id: done, kind: unlicensed_mining, as_of: 2024-08-20, {BASE}, observations: {{found_on: 2024-08-01, banned_on: 2024-08-05}}}}
+    - {{id: todo, kind: unlicensed_mining, as_of: 2024-08-03, {BASE}, observations: {{found_on: 2024-08-01}}}}
+    """)
+    f_done = next(f for f in eng.check(done).findings if f.rule == "ban")
+    f_todo = next(f for f in eng.check(todo).findings if f.rule == "ban")
+    assert f_done.requires_action is False and f_done.documents == [] and f_done.deadlines[0].status == "met"
+    assert f_todo.requires_action is True and f_todo.documents == ["rectification_notice"]

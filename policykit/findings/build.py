@@ -52,6 +52,11 @@ def build(cr: CRule, flat: dict, ctx: Ctx, as_of: dt.date, values: dict, finding
     describe = describer_for(cr)
     because = cr.cond.explain(flat, ctx, describe)
     because.append(f"依据规则 {rule.id}（{rule.title}）：《{meta.title}》{rule.source.where}“{rule.source.quote}”")
+    deadlines = [resolve(s, flat, cr.pack.pack.params, as_of, describe) for s in then.deadlines]
+    # A time-limit finding whose every deadline is met asks nothing more of anyone.
+    done = then.category == "deadline" and deadlines and all(d.status == "met" for d in deadlines)
+    if done:
+        because.append("各项时限均已完成，无需再处理")
     return finding_cls(
         rule=rule.id,
         pack=meta.id,
@@ -67,11 +72,11 @@ def build(cr: CRule, flat: dict, ctx: Ctx, as_of: dt.date, values: dict, finding
         text=fill(then.text, values),
         decision=then.decision,
         actions=[fill(a, values) for a in then.actions],
-        deadlines=[resolve(s, flat, cr.pack.pack.params, as_of, describe) for s in then.deadlines],
+        deadlines=deadlines,
         accountable=[AccountableRef(unit=fill(a.unit, values), position=fill(a.position, values)) for a in then.accountable],
         transfers=[TransferRef(to=t.to, to_label=TRANSFER_TARGETS[t.to], reason=fill(t.reason, values)) for t in then.transfers],
-        documents=list(then.documents),
-        requires_action=then.requires_action,
+        documents=[] if done else list(then.documents),
+        requires_action=then.requires_action and not done,
         because=because,
         **extra,
     )
