@@ -207,3 +207,18 @@ def test_example_ledger_with_5_percent_corrupted_rows(tmp_path):
     assert all((out / f["path"]).exists() for c in manifest["cases"] for f in c["files"])
     rows = ledger_rows(out / "ledger-out.xlsx")
     assert len(rows) == 60 and sum(1 for r in rows if r[14] == "未处理") == 3
+
+
+def test_batch_cli_summary_table_and_literal_text(tmp_path):
+    from typer.testing import CliRunner
+
+    from policykit.cli import app
+
+    wb = Workbook()
+    wb.active.append(["乡镇", "问题类型", "发现日期", "许可证状态", "发现开采行为", "县", "评估日期"])
+    wb.active.append(["[red]槐阳[/red]镇", "无证非法采矿", dt.date(2024, 8, 1), "无证", "是", "元氏县", dt.date(2024, 8, 20)])
+    wb.save(tmp_path / "a.xlsx")
+    res = CliRunner().invoke(app, ["batch", str(tmp_path / "a.xlsx"), "-o", str(tmp_path / "out"), "--workers", "1"])
+    assert res.exit_code == 1, res.output
+    assert "各乡镇（部门）汇总" in res.output and "[red]槐阳[/red]镇" in res.output
+    assert "共读入 1 行，检查 1 个案件（1 个需处理）" in res.output

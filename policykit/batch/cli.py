@@ -48,6 +48,8 @@ def batch(
         except InputError as exc:
             error(exc.render())
             raise typer.Exit(2)
+        if not summary.interrupted:
+            bar.update(task, total=summary.rows, completed=summary.rows)
     for w in summary.warnings:
         warn(f"提示：{w}")
     for e in summary.errors:
@@ -55,11 +57,32 @@ def batch(
     if summary.interrupted:
         warn(f"已中断：已完成 {summary.cases} 个案件的检查，已完成的文书均已保存。用同一命令重新运行即可从中断处继续。")
         raise typer.Exit(130)
+    _township_table(summary)
     say(f"共读入 {summary.rows} 行，检查 {summary.cases} 个案件（{summary.acting} 个需处理），"
         f"生成文书 {summary.documents} 份（其中 {summary.skipped} 个案件的文书已是最新，未重新生成），"
         f"汇总问责 {len(summary.aggregates)} 项，输入错误 {len(summary.errors)} 处。")
     say(f"结果台账：{output / 'ledger-out.xlsx'}；清单：{output / 'manifest.json'}")
     raise typer.Exit(summary.exit_code())
+
+
+def _township_table(summary) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from ..console import out
+
+    tiers: dict[str, list[str]] = {}
+    for a in summary.aggregates:
+        tiers.setdefault(a.group, []).append(a.title)
+    table = Table(title="各乡镇（部门）汇总", show_lines=False)
+    for col in ("乡镇", "案件", "需处理", "逾期时限", "问责与督办"):
+        table.add_column(col, justify="right" if col in ("案件", "需处理", "逾期时限") else "left", overflow="fold")
+    rows = [(town, str(n), str(acting), str(overdue), "；".join(tiers.pop(town, [])) or "—")
+            for town, (n, acting, overdue) in sorted(summary.townships.items())]
+    rows += [(group, "—", "—", "—", "；".join(titles)) for group, titles in sorted(tiers.items())]
+    for row in rows:
+        table.add_row(*(Text(cell) for cell in row))  # data is never rich markup
+    out.print(table)
 
 
 def register(app: typer.Typer) -> None:

@@ -57,6 +57,7 @@ class Summary:
     aggregates: list = field(default_factory=list)
     interrupted: bool = False
     warnings: list[str] = field(default_factory=list)
+    townships: dict[str, list[int]] = field(default_factory=dict)  # name -> [cases, acting, overdue deadlines]
 
     def exit_code(self) -> int:
         if self.interrupted:
@@ -243,6 +244,10 @@ def _pipeline(opts, pool, rows, summary, journal, registry, tally, ledger, manif
             checked = next(by_row)
             summary.cases += 1
             summary.acting += checked.result.requires_action
+            town = summary.townships.setdefault(checked.case.jurisdiction.township or "（未填写乡镇）", [0, 0, 0])
+            town[0] += 1
+            town[1] += checked.result.requires_action
+            town[2] += sum(d.status == "overdue" for f in checked.result.findings for d in f.deadlines)
             tally.add(checked.case, checked.result)
             stubs[checked.case.id] = _stub(checked.case)
             key = case_key(checked.case, fp_digest)
