@@ -215,8 +215,9 @@ def test_batch_cli_summary_table_and_literal_text(tmp_path):
     from policykit.cli import app
 
     wb = Workbook()
-    wb.active.append(["乡镇", "问题类型", "发现日期", "许可证状态", "发现开采行为", "县", "评估日期"])
-    wb.active.append(["[red]槐阳[/red]镇", "无证非法采矿", dt.date(2024, 8, 1), "无证", "是", "元氏县", dt.date(2024, 8, 20)])
+    wb.active.append(["乡镇", "问题类型", "发现日期", "许可证状态", "发现开采行为", "省", "县", "评估日期"])
+    wb.active.append(["[red]槐阳[/red]镇", "无证非法采矿", dt.date(2024, 8, 1), "无证", "是", "河北省", "元氏县",
+                      dt.date(2024, 8, 20)])
     wb.save(tmp_path / "a.xlsx")
     res = CliRunner().invoke(app, ["batch", str(tmp_path / "a.xlsx"), "-o", str(tmp_path / "out"), "--workers", "1"])
     assert res.exit_code == 1, res.output
