@@ -45,7 +45,7 @@ def test_example_ledger_end_to_end(example_run):
     rows = ledger_rows(out / "ledger-out.xlsx")
     assert sorted(r[0] for r in rows) == list(range(3, 63))  # every input row exactly once
     wb = load_workbook(out / "ledger-out.xlsx", read_only=True)
-    assert wb.sheetnames == ["台账结果", "问责汇总", "逾期事项", "目标进度", "输入错误"]
+    assert wb.sheetnames == ["台账结果", "问责汇总", "逾期事项", "目标进度", "输入错误", "说明"]
     aggs = ledger_rows(out / "ledger-out.xlsx", "问责汇总")
     assert aggs and all(r[1] >= 1 for r in aggs)
     targets = ledger_rows(out / "ledger-out.xlsx", "目标进度")

@@ -18,21 +18,30 @@ def batch(
     pdf: bool = typer.Option(False, "--pdf", help="同时生成案件检查报告 PDF 和公告 PDF"),
     rules_dir: Optional[Path] = typer.Option(None, "--rules", help="规则包目录（默认 ./rules）"),
     engine: str = typer.Option("auto", "--engine", help="求值器：auto、durable、reference、both"),
+    province: Optional[str] = typer.Option(None, "--province", help="台账未填“省”时使用的省份"),
+    city: Optional[str] = typer.Option(None, "--city", help="台账未填“市”时使用的市"),
+    county: Optional[str] = typer.Option(None, "--county", help="台账未填“县”时使用的县（区）"),
 ) -> None:
     """批量：逐案检查、生成全部文书、结果台账（含问责汇总、逾期事项、目标进度）和 manifest.json。
 
     中断（Ctrl-C 或意外终止）后用同一命令重新运行，已完成的案件不再重复生成。
+    省、市、县也可以在台账表头上方写一行“县：元氏县”，对该工作表的各行生效（行内填写的优先）。
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     from ..cli import as_of_option
+    from .pool import WorkerDied
     from .runner import Options, default_workers, run
 
     if not input.exists():
         error(f"输入不存在：{input}")
         raise typer.Exit(2)
+    defaults = {f"jurisdiction.{k}": v for k, v in (("province", province), ("city", city), ("county", county)) if v}
+    if workers is not None and workers < 1:
+        error("--workers 应为不小于 1 的整数")
+        raise typer.Exit(2)
     opts = Options(input=input, out=output, as_of=as_of_option(as_of), workers=workers or default_workers(),
-                   pdf=pdf, rules_dir=rules_dir, engine=engine)
+                   pdf=pdf, rules_dir=rules_dir, engine=engine, defaults=defaults)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("出错 {task.fields[bad]}"),
                TimeElapsedColumn(), TextColumn("剩余"), TimeRemainingColumn())
     with Progress(*columns, transient=False) as bar:
@@ -47,6 +56,9 @@ def batch(
             summary = run(opts, progress, total_cb=lambda t: bar.update(task, total=t or None))
         except InputError as exc:
             error(exc.render())
+            raise typer.Exit(2)
+        except WorkerDied as exc:
+            error(str(exc))
             raise typer.Exit(2)
         if not summary.interrupted:
             bar.update(task, total=summary.rows, completed=summary.rows)

@@ -74,6 +74,65 @@ class Row:
     raw: dict = field(default_factory=dict)
 
 
+@dataclass
+class Source:
+    """Where a run of rows comes from: one sheet (or one case file); shared by its rows."""
+
+    file: str
+    sheet: str = ""
+    column_of: dict[str, str] = field(default_factory=dict)  # field path -> header text
+    settings: dict = field(default_factory=dict)  # sheet-level values (e.g. 县：元氏县 above the header)
+
+
+@dataclass
+class RawRow:
+    """A row as read, before validation: cheap to send to a worker process.
+
+    ``raw`` maps field paths to cell values; for a case file, ``item`` is the
+    YAML mapping and ``index`` its position in the file.
+    """
+
+    row: int
+    raw: dict
+    source: Source
+    errors: list[InputError] = field(default_factory=list)
+    item: object = None
+    index: int | None = None
+
+
+def make_row(rr: RawRow, defaults: dict | None = None, as_of: dt.date | None = None) -> Row:
+    """Validate a raw row into a Case (or the errors naming its row and columns)."""
+    if rr.item is not None or rr.index is not None:  # a case file's mapping
+        from ..facts.load import CaseErrors, parse_case
+
+        try:
+            return Row(rr.row, parse_case(rr.item, rr.source.file, rr.index, as_of), [], rr.raw)
+        except CaseErrors as exc:
+            return Row(rr.row, None, exc.errors, rr.raw)
+    if rr.errors:
+        return Row(rr.row, None, rr.errors, rr.raw)
+    data: dict = {}
+    for path, value in {**(defaults or {}), **rr.source.settings, **rr.raw}.items():
+        if path == "id":
+            value = str(value).strip()
+        _set(data, path, value)
+    data.setdefault("id", f"{rr.source.sheet}-R{rr.row}")
+    if as_of and "as_of" not in data:
+        data["as_of"] = as_of
+    try:
+        case = Case.model_validate(data)
+    except ValidationError as exc:
+        column_of = rr.source.column_of
+        errs = to_input_errors(
+            exc, file=rr.source.file, row=rr.row, case=str(data.get("id")),
+            column_for=lambda loc: column_of.get(".".join(str(p) for p in loc)),
+        )
+        return Row(rr.row, None, errs, rr.raw)
+    if case.as_of is None:
+        case = case.model_copy(update={"as_of": dt.date.today()})
+    return Row(rr.row, case, [], rr.raw)
+
+
 def _cell(value):
     if isinstance(value, dt.datetime):
         return value.date()  # a ledger's dates carry no time of day
@@ -91,6 +150,13 @@ def _set(target: dict, path: str, value) -> None:
 
 
 class LedgerReader:
+    """Iterating gives validated rows (``Row``); ``raw_rows()`` gives them unvalidated, for workers.
+
+    ``defaults`` (field path -> value, e.g. from --county) fill cells a row leaves
+    empty; a sheet-level setting above the header (a cell “县：元氏县”, or “县” with
+    the value in the next cell) overrides them for that sheet; a row's own cell wins.
+    """
+
     def __init__(self, path: Path, mapping: Mapping | None = None, defaults: dict | None = None,
                  as_of: dt.date | None = None):
         self.path = Path(path)
@@ -99,6 +165,10 @@ class LedgerReader:
         self.as_of = as_of
         self.warnings: list[str] = []
         self.sheet_errors: list[InputError] = []
+
+    def __iter__(self) -> Iterator[Row]:
+        for rr in self.raw_rows():
+            yield make_row(rr, self.defaults, self.as_of)
 
     def _open(self, data_only: bool):
         try:
@@ -126,7 +196,7 @@ class LedgerReader:
         except (OSError, zipfile.BadZipFile):
             return False
 
-    def __iter__(self) -> Iterator[Row]:
+    def raw_rows(self) -> Iterator[RawRow]:
         """Rows of every sheet that is a ledger (has the required columns); other sheets
         (drop-down lists, notes) are skipped, and only if no sheet is a ledger is that an error."""
         values_wb = self._open(True)
@@ -150,16 +220,17 @@ class LedgerReader:
         if not ledgers:
             self.sheet_errors.extend(skipped or [InputError("工作簿中没有台账数据", file=str(self.path))])
 
-    def _sheet(self, ws, fws, problems: list[InputError]) -> Iterator[Row]:
+    def _sheet(self, ws, fws, problems: list[InputError]) -> Iterator[RawRow]:
         """Finds the header (appending to ``problems`` if the sheet is no ledger) and returns the rows."""
         formulas = fws.iter_rows(values_only=True) if fws is not None else iter(lambda: (), None)
         rows = zip(ws.iter_rows(values_only=True), formulas)
-        header, header_row = None, 0
+        header, header_row, above = None, 0, []
         for i, (vals, _) in enumerate(rows, start=1):
             texts = [str(v).strip() if v is not None else "" for v in vals]
             if sum(1 for t in texts if self.mapping.field_for(t)[1] or t in self.mapping.columns) >= 2:
                 header, header_row = texts, i
                 break
+            above.append(vals)
             if i >= self.mapping.header_search_rows:
                 break
         if header is None:
@@ -174,22 +245,40 @@ class LedgerReader:
                 f"工作表“{ws.title}”缺少必需的列：{'、'.join(missing)}", file=str(self.path), row=header_row,
                 expected="在表头中加上这些列，或在 config/ledger_columns.yaml 中为本县列名加别名"))
             return iter(())
-        return self._rows(ws, rows, header, header_row)
+        return self._rows(ws, rows, header, header_row, self._settings(above))
 
-    def _rows(self, ws, rows, header, header_row) -> Iterator[Row]:
+    def _settings(self, above: list[tuple]) -> dict:
+        """Sheet-level values written above the header: “县：元氏县” in one cell, or “县” | “元氏县”."""
+        out: dict = {}
+        for vals in above:
+            cells = [_cell(v) for v in vals]
+            for i, v in enumerate(cells):
+                if not isinstance(v, str):
+                    continue
+                key, sep, value = v.replace(":", "：").partition("：")
+                if not sep:
+                    key, value = v, cells[i + 1] if i + 1 < len(cells) else None
+                path = self.mapping.field_for(key.strip())[1] if key.strip() else None
+                if path in SHEET_SETTINGS and value not in (None, ""):
+                    out[path] = value.strip() if isinstance(value, str) else value
+        return out
+
+    def _rows(self, ws, rows, header, header_row, settings) -> Iterator[RawRow]:
         fields: list[str | None] = []
         for h in header:
             known, path = self.mapping.field_for(h) if h else (True, None)
             if h and not known and not path:
                 self.warnings.append(f"工作表“{ws.title}”的列“{h}”未对应任何字段，已忽略")
             fields.append(path)
-        column_of = {f: h for f, h in zip(fields, header) if f}
+        source = Source(str(self.path), ws.title, {f: h for f, h in zip(fields, header) if f}, settings)
         carried: dict[str, object] = {}
         fill = {self.mapping.field_for(h)[1] for h in self.mapping.fill_down}
         for r, (vals, formulas) in enumerate(rows, start=header_row + 1):
-            yield from self._row(ws.title, r, vals, formulas, fields, column_of, carried, fill)
+            rr = self._row(source, r, vals, formulas, fields, carried, fill)
+            if rr is not None:
+                yield rr
 
-    def _row(self, sheet, r, vals, formulas, fields, column_of, carried, fill) -> Iterator[Row]:
+    def _row(self, source: Source, r, vals, formulas, fields, carried, fill) -> RawRow | None:
         raw: dict[str, object] = {}
         errors: list[InputError] = []
         for idx, f in enumerate(fields):
@@ -198,40 +287,22 @@ class LedgerReader:
             v = _cell(vals[idx]) if idx < len(vals) else None
             fv = formulas[idx] if idx < len(formulas) else None
             if v is None and isinstance(fv, str) and fv.startswith("="):
-                errors.append(InputError("单元格是公式但没有计算结果", file=str(self.path), row=r,
-                                         column=column_of[f], field=f,
+                errors.append(InputError("单元格是公式但没有计算结果", file=source.file, row=r,
+                                         column=source.column_of[f], field=f,
                                          expected="在 Excel 或 WPS 中打开并保存（使公式有计算结果），或改填数值"))
                 continue
             if v is not None:
                 raw[f] = v
         if not raw and not errors:
-            return  # blank row
+            return None  # blank row
         for f in fill:
             if f in raw:
                 carried[f] = raw[f]
             elif f in carried:
                 raw[f] = carried[f]
-        yield self._case(sheet, r, raw, errors, column_of)
+        return RawRow(r, raw, source, errors)
 
-    def _case(self, sheet, r, raw, errors, column_of) -> Row:
-        data: dict = {}
-        for path, value in {**self.defaults, **raw}.items():
-            if path == "id":
-                value = str(value).strip()
-            _set(data, path, value)
-        data.setdefault("id", f"{sheet}-R{r}")
-        if self.as_of and "as_of" not in data:
-            data["as_of"] = self.as_of
-        if errors:
-            return Row(r, None, errors, raw)
-        try:
-            case = Case.model_validate(data)
-        except ValidationError as exc:
-            errs = to_input_errors(
-                exc, file=str(self.path), row=r, case=str(data.get("id")),
-                column_for=lambda loc: column_of.get(".".join(str(p) for p in loc)),
-            )
-            return Row(r, None, errs, raw)
-        if case.as_of is None:
-            case = case.model_copy(update={"as_of": dt.date.today()})
-        return Row(r, case, [], raw)
+
+# Fields a sheet may set once above its header (they apply to every row that leaves them empty).
+SHEET_SETTINGS = {"jurisdiction.province", "jurisdiction.city", "jurisdiction.county", "jurisdiction.township",
+                  "as_of"}

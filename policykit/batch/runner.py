@@ -1,37 +1,40 @@
 """``policykit batch``: a ledger (or folder of case files) in; checks, documents, ledger out, manifest.
 
-The parent streams the input in chunks, in input order. Workers check a chunk;
-the parent allocates document numbers for it in input order and feeds the
-escalation tally; workers render it. Finished cases are journalled, so a re-run
-skips them; every file is written atomically.
+The parent streams the input in chunks, in input order, and sends chunk i to
+worker i mod N (see ``pool``). The worker validates and checks the chunk's rows
+and keeps the cases; the parent, taking chunks in input order, allocates their
+document numbers and feeds the escalation tally; the same worker then renders
+the chunk. Finished cases are journalled, so a re-run skips them; every file is
+written atomically.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
 import os
-from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
+from types import SimpleNamespace
 
 from filelock import FileLock, Timeout
 
 from .. import __version__
 from ..errors import InputError
-from ..facts.load import CaseErrors, iter_case_files, parse_case
+from ..facts.load import iter_case_files
 from ..facts.model import Case
 from ..storage import sha256_file
 from ..yamlio import LineDict, load_yaml
 from . import work
 from .journal import Journal
-from .ledger_in import LedgerReader, Row
-from .ledger_out import LedgerOut
+from .ledger_in import LedgerReader, RawRow, Source, make_row
+from .ledger_out import UNSET_TOWN, LedgerOut
+from .pool import Inline, Processes
 
-CHUNK = 100
+CHUNK = 100  # rows per chunk at most; small inputs use smaller chunks so every worker gets some
+IN_FLIGHT = 3  # chunks per worker between reading and writing (bounds memory)
 
 
 @dataclass
@@ -44,6 +47,7 @@ class Options:
     rules_dir: Path | None = None
     engine: str = "auto"
     chunk: int = CHUNK
+    defaults: dict = field(default_factory=dict)  # field path -> value for cells a row leaves empty (--county …)
 
 
 @dataclass
@@ -69,22 +73,25 @@ class Summary:
 
 # -- input -------------------------------------------------------------------------------------
 
-def read_input(opts: Options, warnings: list[str], sheet_errors: list[InputError]) -> tuple[Iterator[Row], int]:
-    """(rows, how many) from an Excel ledger or from YAML case files."""
+def read_input(opts: Options, warnings: list[str], sheet_errors: list[InputError]) -> tuple[Iterator[RawRow], int]:
+    """(raw rows, how many, estimated) from an Excel ledger or from YAML case files."""
     if opts.input.is_file() and opts.input.suffix.lower() in (".xlsx", ".xlsm"):
-        reader = LedgerReader(opts.input, as_of=opts.as_of)
+        reader = LedgerReader(opts.input, defaults=opts.defaults, as_of=opts.as_of)
 
         def rows():
-            yield from reader
+            yield from reader.raw_rows()
             warnings.extend(reader.warnings)
             sheet_errors.extend(reader.sheet_errors)
 
         return rows(), reader.total_rows()
+    if opts.input.is_file() and opts.input.suffix.lower() not in (".yaml", ".yml"):
+        raise InputError("无法识别的输入文件类型", file=str(opts.input),
+                         expected="Excel 台账（.xlsx）、案件文件（.yaml）或案件文件目录")
     files = list(iter_case_files([opts.input]))
-    return _yaml_rows(files, opts.as_of, sheet_errors), 0
+    return _yaml_rows(files, sheet_errors), 0
 
 
-def _yaml_rows(files: list[Path], as_of, sheet_errors: list[InputError]) -> Iterator[Row]:
+def _yaml_rows(files: list[Path], sheet_errors: list[InputError]) -> Iterator[RawRow]:
     n = 0
     for path in files:
         try:
@@ -92,13 +99,17 @@ def _yaml_rows(files: list[Path], as_of, sheet_errors: list[InputError]) -> Iter
         except InputError as exc:
             sheet_errors.append(exc)
             continue
+        source = Source(str(path))
         for i, item in enumerate(data if isinstance(data, list) else [data]):
             n += 1
+            raw = {}
+            if isinstance(item, dict):
+                j = item.get("jurisdiction") if isinstance(item.get("jurisdiction"), dict) else {}
+                raw = {"id": item.get("id"), "name": item.get("name"),
+                       "jurisdiction.township": j.get("township"), "jurisdiction.village": j.get("village")}
             line = item.line if isinstance(item, LineDict) else None
-            try:
-                yield Row(n, parse_case(item, str(path), i, as_of))
-            except CaseErrors as exc:
-                yield Row(n, None, exc.errors, {"_source": f"{path}:{line}"})
+            raw["_source"] = f"{path}:{line}" if line else str(path)
+            yield RawRow(n, raw, source, item=item, index=i)
 
 
 # -- fingerprints --------------------------------------------------------------------------------
@@ -118,30 +129,19 @@ def fingerprint(opts: Options, engine) -> dict:
         "templates": _hash_files(list(Path(TEMPLATES_DIR).glob("*.docx")), root),
         "config": _hash_files(config, root),
         "pdf": opts.pdf,
+        "defaults": {k: str(v) for k, v in sorted(opts.defaults.items())},
         "version": __version__,
     }
 
 
 def case_key(case: Case, fp_digest: str) -> str:
-    return hashlib.sha256((fp_digest + case.model_dump_json()).encode("utf-8")).hexdigest()
+    return work.case_key(case, fp_digest)
 
 
 # -- the run -------------------------------------------------------------------------------------
 
-class _Inline(Executor):
-    """The same code path without processes (--workers 1)."""
-
-    def submit(self, fn, *args, **kwargs):
-        f: Future = Future()
-        try:
-            f.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller through the future
-            f.set_exception(exc)
-        return f
-
-
-def _chunks(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
-    buf: list[Row] = []
+def _chunks(rows: Iterator[RawRow], size: int) -> Iterator[list[RawRow]]:
+    buf: list[RawRow] = []
     for r in rows:
         buf.append(r)
         if len(buf) >= size:
@@ -151,10 +151,15 @@ def _chunks(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
         yield buf
 
 
+def chunk_size(opts: Options, total: int) -> int:
+    """At most ``opts.chunk`` rows; a small ledger is cut finer so that every worker gets work."""
+    if total <= 0:
+        return opts.chunk
+    return max(1, min(opts.chunk, -(-total // (opts.workers * 4))))
+
+
 def run(opts: Options, progress: Callable[[int, int], None] | None = None, total_cb=None) -> Summary:
     from ..console import make_engine
-    from ..documents.numbering import NumberRegistry
-    from ..rules.aggregate import Tally
 
     out = Path(opts.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -173,128 +178,174 @@ def run(opts: Options, progress: Callable[[int, int], None] | None = None, total
         rows, total = read_input(opts, summary.warnings, sheet_errors)
         if total_cb:
             total_cb(total)
-        journal = Journal(out)
-        registry = NumberRegistry.for_output(out)
-        tally = Tally(engine)
-        ledger = LedgerOut(out / "ledger-out.xlsx")
-        manifest_cases: list[dict] = []
-        stubs: dict[str, Case] = {}
-        if opts.workers > 1:
-            pool: Executor = ProcessPoolExecutor(
-                opts.workers, mp_context=get_context("forkserver"), initializer=work.init,
-                initargs=(str(opts.rules_dir) if opts.rules_dir else None, opts.engine),
-            )
-        else:
-            work.setup(str(opts.rules_dir) if opts.rules_dir else None, opts.engine)
-            pool = _Inline()
+        cfg = work.Config(str(opts.rules_dir) if opts.rules_dir else None, opts.engine, str(out.resolve()),
+                          opts.pdf, fp_digest, dict(opts.defaults), opts.as_of)
+        batch = _Batch(opts, engine, summary, progress)
+        pool = Processes(opts.workers, cfg) if opts.workers > 1 else Inline(cfg)
+        failed = True
         try:
-            _pipeline(opts, pool, rows, summary, journal, registry, tally, ledger, manifest_cases, stubs,
-                      fp_digest, progress)
+            with batch.registry.session():  # one lock and an append-only log for the whole run
+                batch.pipeline(pool, _chunks(rows, chunk_size(opts, total)))
+            failed = False
         except KeyboardInterrupt:
             summary.interrupted = True
+            failed = False
         finally:
-            pool.shutdown(wait=not summary.interrupted, cancel_futures=True)
-            journal.close()
-        summary.errors = sheet_errors + summary.errors
+            pool.close(kill=failed or summary.interrupted)
+            batch.journal.close()
+            summary.errors = sheet_errors + summary.errors
+            if failed or summary.interrupted:
+                batch.ledger.discard()
+                _write_manifest(out, opts, fp, summary, batch.manifest_cases, [], status="interrupted")
         if not summary.interrupted:
-            summary.aggregates = tally.finish()
-            agg_files = _render_aggregates(summary.aggregates, out, stubs)
+            summary.aggregates = batch.tally.finish()
+            agg_files = _render_aggregates(summary.aggregates, out, batch.stubs)
             summary.documents += sum(len(a["files"]) for a in agg_files)
-            ledger.finish(summary.aggregates, sheet_errors)
-            _write_manifest(out, opts, fp, summary, manifest_cases, agg_files)
-        else:
-            ledger.discard()
-            _write_manifest(out, opts, fp, summary, manifest_cases, [])
+            batch.ledger.finish(summary.aggregates, sheet_errors)
+            _write_manifest(out, opts, fp, summary, batch.manifest_cases, agg_files)
         return summary
     finally:
         lock.release()
 
 
-def _pipeline(opts, pool, rows, summary, journal, registry, tally, ledger, manifest_cases, stubs, fp_digest,
-              progress) -> None:
-    window = max(2, opts.workers * 2)
-    checking: deque[tuple[list[Row], Future]] = deque()
-    rendering: deque[tuple[list, Future]] = deque()
+@dataclass
+class _Pending:
+    """A chunk between its check and its rendering: per row, in input order."""
 
-    def drain_render(block: bool) -> None:
-        while rendering and (block or rendering[0][1].done()):
-            meta, fut = rendering.popleft()
-            files_per_case = fut.result()
-            records = []
-            for (row, checked, key, reused), files in zip(meta, files_per_case):
-                files = reused["files"] if reused else files
-                summary.documents += len(files)
-                records.append({"case": checked.case.id, "key": key, "row": row.row, "files": files})
-                manifest_cases.append(records[-1])
-                ledger.case_row(row.row, checked.case, checked.result, files)
-            journal.append([r for r, (_, _, _, reused) in zip(records, meta) if not reused])
-            if progress:
-                progress(len(meta), 0)
+    rows: list[RawRow]
+    entries: list  # per row: CheckedRow with errors (an error row) or (CheckedRow, reused journal record | None)
 
-    def handle_checked(chunk: list[Row], checked_list) -> None:
-        by_row = iter(checked_list)
-        meta, to_render, requests = [], [], []
-        for row in chunk:
-            if row.case is None:
-                summary.errors.extend(row.errors)
-                ledger.error_row(row.row, row.raw, row.errors)
-                if progress:
-                    progress(1, 1)
+
+class _Batch:
+    """The parent's side: numbering, tally, journal, ledger out and manifest, always in input order."""
+
+    def __init__(self, opts: Options, engine, summary: Summary, progress):
+        from ..documents.numbering import NumberRegistry
+        from ..rules.aggregate import Tally
+
+        self.opts, self.summary, self.progress = opts, summary, progress
+        self.out = Path(opts.out)
+        self.journal = Journal(self.out)
+        self.registry = NumberRegistry.for_output(self.out)
+        self.tally = Tally(engine)
+        self.aggregated = {f for lp in engine.packs for a in lp.pack.aggregates for f in a.group.findings}
+        self.ledger = LedgerOut(self.out / "ledger-out.xlsx")
+        self.manifest_cases: list[dict] = []
+        self.stubs: dict[str, Case] = {}  # cases counted in an escalation: place and date for its documents
+        self.seen: dict[str, int] = {}  # case id -> first row
+
+    def pipeline(self, pool, chunks: Iterator[list[RawRow]]) -> None:
+        limit = max(2, IN_FLIGHT * self.opts.workers)
+        sent: dict[int, list[RawRow]] = {}
+        checked: dict[int, list] = {}
+        numbered: dict[int, _Pending] = {}
+        rendered: dict[int, list] = {}
+        next_cid = next_number = next_write = 0
+        exhausted = False
+        while True:
+            while not exhausted and len(sent) < limit:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    exhausted = True
+                    break
+                self.summary.rows += len(chunk)
+                sent[next_cid] = chunk
+                pool.send(next_cid, "check", chunk)
+                next_cid += 1
+            if not sent:
+                return
+            op, cid, payload = pool.receive()
+            if op == "error":
+                raise payload
+            if op == "check":
+                checked[cid] = payload
+                while next_number in checked:
+                    pending, plan = self._number(sent[next_number], checked.pop(next_number))
+                    numbered[next_number] = pending
+                    pool.send(next_number, "render", plan)
+                    next_number += 1
+            else:
+                rendered[cid] = payload
+                while next_write in rendered:
+                    self._write(numbered.pop(next_write), rendered.pop(next_write))
+                    del sent[next_write]
+                    next_write += 1
+
+    def _number(self, rows: list[RawRow], checked: list) -> tuple[_Pending, list]:
+        """In input order: duplicates, resume, tally, and the numbers of the documents to render."""
+        entries, requests, todo = [], [], []
+        for rr, cr in zip(rows, checked):
+            if cr.errors:
+                entries.append(cr)
                 continue
-            checked = next(by_row)
-            summary.cases += 1
-            summary.acting += checked.result.requires_action
-            town = summary.townships.setdefault(checked.case.jurisdiction.township or "（未填写乡镇）", [0, 0, 0])
+            first = self.seen.setdefault(cr.case_id, cr.row)
+            if first != cr.row:
+                column = rr.source.column_of.get("id")
+                cr.errors = [InputError(f"案件编号“{cr.case_id}”与第 {first} 行重复", file=rr.source.file, row=cr.row,
+                                        column=column, field="id", case=cr.case_id,
+                                        expected="每个案件一个唯一的案件编号")]
+                entries.append(cr)
+                todo.append(None)
+                continue
+            if self.aggregated.intersection(cr.fired):
+                self._tally(rr, cr)
+            reused = self.journal.complete(cr.case_id, cr.key, self.out)
+            entries.append((cr, reused))
+            if reused:
+                todo.append(("reuse", reused["files"]))
+            else:
+                todo.append((len(requests), len(cr.requests)))
+                requests.extend(cr.requests)
+        numbers = self.registry.allocate_many(requests) if requests else []
+        # one entry per case the worker kept: its numbers, ("reuse", files), or None (drop it)
+        plan = [numbers[t[0]:t[0] + t[1]] if isinstance(t, tuple) and t[0] != "reuse" else t for t in todo]
+        return _Pending(rows, entries), plan
+
+    def _tally(self, rr: RawRow, cr) -> None:
+        """Feed the escalation tally; the case is rebuilt from its raw row (cheaper than sending it back)."""
+        case = make_row(rr, self.opts.defaults, self.opts.as_of).case
+        # What Tally.add reads of a CaseResult (case, as_of, packs, findings' rule ids); pydantic's
+        # model_construct would cost more than the whole check.
+        result = SimpleNamespace(case=cr.case_id, as_of=cr.as_of, packs=cr.packs,
+                                 findings=[SimpleNamespace(rule=r) for r in cr.fired])
+        self.tally.add(case, result)
+        self.stubs[case.id] = Case(id=case.id, kind=case.kind, as_of=case.as_of, jurisdiction=case.jurisdiction)
+
+    def _write(self, pending: _Pending, rendered: list) -> None:
+        done = iter(rendered)
+        records, errors = [], 0
+        s = self.summary
+        for rr, e in zip(pending.rows, pending.entries):
+            if isinstance(e, work.CheckedRow):  # an input error (or a duplicate id)
+                errs = [_rebuild(x) for x in e.errors]
+                s.errors.extend(errs)
+                self.ledger.error_row(e.row, rr.raw, errs)
+                errors += 1
+                continue
+            cr, reused = e
+            rd = next(done)
+            line = rd.line
+            s.cases += 1
+            s.acting += line.acting
+            s.skipped += bool(reused)
+            s.documents += len(rd.files)
+            town = s.townships.setdefault(line.township or UNSET_TOWN, [0, 0, 0])
             town[0] += 1
-            town[1] += checked.result.requires_action
-            town[2] += sum(d.status == "overdue" for f in checked.result.findings for d in f.deadlines)
-            tally.add(checked.case, checked.result)
-            stubs[checked.case.id] = _stub(checked.case)
-            key = case_key(checked.case, fp_digest)
-            reused = journal.complete(checked.case.id, key, opts.out)
-            summary.skipped += bool(reused)
-            meta.append((row, checked, key, reused))
-            requests.extend(checked.requests)
-        numbers = iter(registry.allocate_many(requests)) if requests else iter(())
-        for row, checked, key, reused in meta:
-            mine = [next(numbers) for _ in checked.requests]
-            to_render.append((checked, [] if reused else mine))
-        items = [(c, n) for (c, n), m in zip(to_render, meta) if not m[3]]
-        fut = pool.submit(work.render_chunk, items, str(Path(opts.out).resolve()), opts.pdf)
-        rendering.append((meta, _Expand(fut, [m[3] is not None for m in meta])))
-
-    for chunk in _chunks(rows, opts.chunk):
-        summary.rows += len(chunk)
-        good = [r.case for r in chunk if r.case is not None]
-        checking.append((chunk, pool.submit(work.check_chunk, good)))
-        while len(checking) >= window or (checking and checking[0][1].done()):
-            c, f = checking.popleft()
-            handle_checked(c, f.result())
-            drain_render(block=len(rendering) >= window)
-    while checking:
-        c, f = checking.popleft()
-        handle_checked(c, f.result())
-        drain_render(block=len(rendering) >= window)
-    drain_render(block=True)
+            town[1] += line.acting
+            town[2] += len(line.overdue)
+            record = {"case": cr.case_id, "key": cr.key, "row": cr.row, "files": rd.files}
+            self.manifest_cases.append(record)
+            if not reused:
+                records.append(record)
+            self.ledger.add(line)
+        self.journal.append(records)
+        if self.progress:
+            self.progress(len(pending.rows), errors)
 
 
-class _Expand:
-    """A render future whose result has an empty entry for each reused (skipped) case."""
-
-    def __init__(self, fut: Future, reused: list[bool]):
-        self.fut, self.reused = fut, reused
-
-    def done(self) -> bool:
-        return self.fut.done()
-
-    def result(self):
-        produced = iter(self.fut.result())
-        return [[] if r else next(produced) for r in self.reused]
-
-
-def _stub(case: Case) -> Case:
-    """What aggregate documents need of a case (place and date), without keeping the whole case."""
-    return Case(id=case.id, kind=case.kind, as_of=case.as_of, jurisdiction=case.jurisdiction)
+def _rebuild(e: InputError) -> InputError:
+    """An InputError that crossed a process boundary, made whole again (its text is re-rendered)."""
+    return InputError(**{f.name: getattr(e, f.name) for f in dataclasses.fields(InputError)})
 
 
 def _render_aggregates(aggs, out: Path, stubs: dict[str, Case]) -> list[dict]:
@@ -325,13 +376,14 @@ def _clean_temp_files(out: Path) -> None:
             pass
 
 
-def _write_manifest(out: Path, opts: Options, fp: dict, summary: Summary, cases: list[dict], aggs: list[dict]):
+def _write_manifest(out: Path, opts: Options, fp: dict, summary: Summary, cases: list[dict], aggs: list[dict],
+                    status: str | None = None):
     from ..storage import atomic_write_text
 
     doc = {
         "tool": "policykit",
         "version": __version__,
-        "status": "interrupted" if summary.interrupted else "complete",
+        "status": status or ("interrupted" if summary.interrupted else "complete"),
         "as_of": (opts.as_of or dt.date.today()).isoformat(),
         "finished_at": dt.datetime.now().isoformat(timespec="seconds"),
         "input": {"path": str(opts.input), "sha256": _input_hash(opts.input)},
