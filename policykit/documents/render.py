@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import struct
 import threading
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -161,17 +163,48 @@ def _copy_root(prep: Prepared) -> etree._Element:
     return copy.deepcopy(prep.root)
 
 
+_deflated: dict[bytes, tuple[int, bytes]] = {}  # a template's unchanged part -> (crc, deflated bytes)
+
+
+def _deflate(data: bytes) -> tuple[int, bytes]:
+    c = zlib.compressobj(COMPRESSLEVEL, zlib.DEFLATED, -15)  # as zipfile does for ZIP_DEFLATED
+    return zlib.crc32(data), c.compress(data) + c.flush()
+
+
 def write_zip(entries: list[tuple[str, bytes]], replaced: dict[str, bytes], date: dt.date) -> bytes:
+    """The same bytes as zipfile.ZipFile(..., ZIP_DEFLATED) writing each entry with ``writestr``,
+    but a template's unchanged parts are deflated once per process, not once per document."""
     stamp = (max(date.year, 1980), date.month, date.day, 0, 0, 0)
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESSLEVEL) as z:
-        for name, data in entries:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0
-            z.writestr(info, replaced.get(name, data), compresslevel=COMPRESSLEVEL)
-    return buf.getvalue()
+    dosdate = (stamp[0] - 1980) << 9 | stamp[1] << 5 | stamp[2]
+    dostime = 0
+    out = bytearray()
+    central = bytearray()  # external attributes 0o600 << 16: what writestr puts for an entry without any
+    for name, data in entries:
+        if name in replaced:
+            data = replaced[name]
+            crc, comp = _deflate(data)
+        else:
+            hit = _deflated.get(data)
+            if hit is None:
+                with _lock:
+                    hit = _deflated.setdefault(data, _deflate(data))
+            crc, comp = hit
+        try:
+            fname, flags = name.encode("ascii"), 0
+        except UnicodeEncodeError:
+            fname, flags = name.encode("utf-8"), 0x800
+        offset = len(out)
+        out += struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", 20, 0, flags, zipfile.ZIP_DEFLATED, dostime, dosdate,
+                           crc, len(comp), len(data), len(fname), 0)
+        out += fname
+        out += comp
+        central += struct.pack("<4s4B4HL2L5H2L", b"PK\x01\x02", 20, 0, 20, 0, flags, zipfile.ZIP_DEFLATED, dostime,
+                               dosdate, crc, len(comp), len(data), len(fname), 0, 0, 0, 0, 0o600 << 16, offset)
+        central += fname
+    start = len(out)
+    out += central
+    out += struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(central), start, 0)
+    return bytes(out)
 
 
 def render_docx(kind: str, ctx: dict, *, templates_dir: str | Path | None = None,
