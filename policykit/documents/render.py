@@ -13,7 +13,6 @@ attributes and order, and ``docProps/core.xml`` is written from the document
 from __future__ import annotations
 
 import datetime as dt
-import io
 import struct
 import threading
 import zipfile
