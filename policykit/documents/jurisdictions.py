@@ -101,10 +101,12 @@ class Issuing:
     def fmt(self, value: Any, **extra: str) -> Any:
         """Fill placeholders in strings (recursively in lists and dicts)."""
         if isinstance(value, str):
+            if "{" not in value and "}" not in value:
+                return value  # nothing to fill (most texts): skip building the values
             vals = _Vars(self.vars)
             vals.update({k: "" if v is None else str(v) for k, v in extra.items()})
             try:
-                return string.Formatter().vformat(value, (), vals)
+                return value.format_map(vals)  # str.format's C parser; same syntax as Formatter().vformat
             except KeyError as exc:
                 raise InputError(
                     f"发文机关配置中的占位符 {{{exc.args[0]}}} 无法识别：“{value}”",
