@@ -154,6 +154,15 @@ class LedgerOut:
             raise
 
     def discard(self) -> None:
+        """An interrupted run writes no ledger out; close the streamed sheet and remove its temporary file."""
+        if self.wb is None:
+            return
+        for ws in self.wb.worksheets:
+            try:
+                ws.close()
+                ws._writer.cleanup()  # openpyxl streams a write-only sheet to a temporary file
+            except Exception:  # noqa: BLE001 - interrupted mid-row: nothing worth keeping
+                pass
         self.wb = None
 
 
