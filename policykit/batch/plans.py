@@ -8,6 +8,7 @@ table in the county plan (like 001-2's) must add up to the totals it declares.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -115,7 +116,86 @@ def load_plan(path: Path) -> CountyPlan:
 
 
 def load_roster(path: Path) -> Roster:
-    return _load(Roster, Path(path))
+    """A township roster from YAML, or from Excel (see ``roster_from_xlsx``)."""
+    path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return roster_from_xlsx(path)
+    return _load(Roster, path)
+
+
+# Excel roster columns: one row per leader; 乡镇 may be merged or left blank below its first row.
+ROSTER_COLUMNS = {
+    "乡镇": "township", "乡镇（街道）": "township", "姓名": "name", "领导姓名": "name", "职务": "role",
+    "村（社区）": "villages", "村": "villages", "领导小组成员": "members", "成员": "members",
+    "办公室": "office", "领导小组办公室": "office", "办公室主任": "office_director",
+}
+
+
+def roster_from_xlsx(path: Path) -> Roster:
+    """乡镇 | 姓名 | 职务 [| 村（社区）| 领导小组成员 | 办公室 | 办公室主任], header in the first 10 rows.
+
+    Villages are listed with 、 or , in one cell (any row of the township); every
+    problem is reported with its row and column.
+    """
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - zip/XML errors of a broken file
+        raise InputError(f"无法打开 Excel 文件（{type(exc).__name__}）", file=str(path)) from None
+    try:
+        rows = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    header_row, cols = None, {}
+    for i, r in enumerate(rows[:10]):
+        found = {ROSTER_COLUMNS[str(v).strip()]: j for j, v in enumerate(r) if v is not None
+                 and str(v).strip() in ROSTER_COLUMNS}
+        if {"township", "name", "role"} <= set(found):
+            header_row, cols = i, found
+            break
+    if header_row is None:
+        raise InputError("乡镇名册中找不到表头", file=str(path), expected="包含“乡镇”“姓名”“职务”三列的表头行")
+    towns: dict[str, dict] = {}
+    current = None
+    errors: list[InputError] = []
+    for i, r in enumerate(rows[header_row + 1:], start=header_row + 2):
+        def cell(key):
+            j = cols.get(key)
+            v = r[j] if j is not None and j < len(r) else None
+            return str(v).strip() if v is not None and str(v).strip() else None
+
+        if not any(v is not None and str(v).strip() for v in r):
+            continue
+        current = cell("township") or current
+        if current is None:
+            errors.append(InputError("没有填写乡镇", file=str(path), row=i, column="乡镇"))
+            continue
+        t = towns.setdefault(current, {"name": current, "leaders": [], "villages": []})
+        name, role = cell("name"), cell("role")
+        if name or role:
+            for key, value, col in (("name", name, "姓名"), ("role", role, "职务")):
+                if not value:
+                    errors.append(InputError(f"缺少{col}", file=str(path), row=i, column=col,
+                                             expected="每行一位领导：姓名和职务"))
+            if name and role:
+                t["leaders"].append({"name": name, "role": role})
+        if cell("villages"):
+            t["villages"].extend(v.strip() for v in re.split(r"[、,，;；\s]+", cell("villages")) if v.strip())
+        for key in ("members", "office", "office_director"):
+            if cell(key):
+                t[key] = cell(key)
+    if errors:
+        raise PlanErrors(errors)
+    for t in towns.values():
+        if not t["leaders"]:
+            raise InputError(f"乡镇“{t['name']}”没有领导", file=str(path), column="姓名",
+                             expected="至少一行写明该乡镇领导的姓名和职务")
+    try:
+        return Roster.model_validate({"townships": list(towns.values())})
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        raise InputError(f"{err['msg']}", file=str(path)) from None
 
 
 def check_totals(plan: CountyPlan, path: Path | None = None) -> list[InputError]:

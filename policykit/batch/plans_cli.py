@@ -12,7 +12,7 @@ from ..errors import InputError
 
 def plans(
     county_plan: Path = typer.Argument(..., help="县级方案（YAML，见 plans/ 中的示例）"),
-    roster: Path = typer.Option(..., "--roster", help="乡镇名册（YAML：各乡镇领导、村）"),
+    roster: Path = typer.Option(..., "--roster", help="乡镇名册（YAML 或 Excel：各乡镇领导、村、站所）"),
     ledger: Optional[Path] = typer.Option(None, "--ledger", help="台账（.xlsx），列出各乡镇自己的问题点位、图斑和面积"),
     output: Path = typer.Option(Path("output/plans"), "-o", "--output", help="输出目录（默认 output/plans/）"),
     rules_dir: Optional[Path] = typer.Option(None, "--rules", help="规则包目录（默认 ./rules）"),

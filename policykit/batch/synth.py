@@ -34,9 +34,10 @@ def row(rnd: random.Random, i: int, start=dt.date(2024, 7, 1), kind: str | None 
     village = rnd.choice(TOWNSHIPS[town])
     kind = kind or rnd.choices([k for k, _ in KINDS], weights=[w for _, w in KINDS])[0]
     found = start + dt.timedelta(days=rnd.randint(0, 95))
+    as_of = found + dt.timedelta(days=rnd.randint(0, 40))
     r = {
         "案件编号": f"YS-{found.year}-{i:05d}", "省": "河北省", "市": "石家庄市", "县": "元氏县",
-        "乡镇": town, "村": village, "问题类型": kind, "评估日期": found + dt.timedelta(days=rnd.randint(0, 40)),
+        "乡镇": town, "村": village, "问题类型": kind, "评估日期": as_of,
         "矿山名称": f"{village}{rnd.choice(['东山', '西坡', '后岭', '南沟'])}{'采石点' if kind == '无证非法采矿' else '矿点'}",
         "发现日期": found,
     }
@@ -47,6 +48,10 @@ def row(rnd: random.Random, i: int, start=dt.date(2024, 7, 1), kind: str | None 
                   "矿产品价值（元）": rnd.choice([20000, 80000, 150000, 600000]),
                   "不留人员": _yn(rnd, .7), "不留设备": _yn(rnd, .6), "不留物料设施": _yn(rnd, .5),
                   "毁闭采场井口": _yn(rnd, .4), "造成恶劣影响": _yn(rnd, .05)})
+        if rnd.random() < .6:  # case opened (立案) some days after it was found, never after the check date
+            r["立案日期"] = found + dt.timedelta(days=rnd.randint(0, (as_of - found).days))
+        if all(r[k] == "是" for k in ("不留人员", "不留设备", "不留物料设施", "毁闭采场井口")):
+            r["取缔日期"] = found + dt.timedelta(days=rnd.randint(0, (as_of - found).days))
     elif kind in ("持证露天矿山", "停产矿山"):
         r.update({"采矿权人": f"元氏县{rnd.choice(['永固', '鑫源', '宏达', '恒泰'])}石料有限公司",
                   "主体性质": "民营企业", "许可证号": f"C1301322011047130{i:06d}",
