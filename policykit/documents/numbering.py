@@ -48,7 +48,9 @@ class NumberRegistry:
 
     def _load(self) -> dict:
         if not self.path.exists():
-            return {"version": 1, "counters": {}, "assigned": {}}
+            data = {"version": 1, "counters": {}, "assigned": {}}
+            self._replay(data)  # a first session killed before it wrote numbers.json
+            return data
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
