@@ -30,10 +30,13 @@ class Processes:
     def send(self, cid: int, op: str, payload) -> None:
         self.inboxes[cid % len(self.inboxes)].put((op, cid, payload))
 
-    def receive(self) -> tuple:
+    def receive(self, stop=None) -> tuple:
+        """The next reply from any worker; KeyboardInterrupt as soon as ``stop()`` says so."""
         while True:
+            if stop is not None and stop():
+                raise KeyboardInterrupt
             try:
-                return self.outbox.get(timeout=0.5)
+                return self.outbox.get(timeout=0.2)
             except queue.Empty:
                 dead = [p for p in self.procs if not p.is_alive()]
                 if dead:
@@ -67,7 +70,7 @@ class Inline:
     def send(self, cid: int, op: str, payload) -> None:
         self.replies.append(self.worker.handle((op, cid, payload)))
 
-    def receive(self) -> tuple:
+    def receive(self, stop=None) -> tuple:
         return self.replies.popleft()
 
     def close(self, kill: bool = False) -> None:

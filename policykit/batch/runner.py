@@ -183,6 +183,7 @@ def run(opts: Options, progress: Callable[[int, int], None] | None = None, total
         batch = _Batch(opts, engine, summary, progress)
         pool = Processes(opts.workers, cfg) if opts.workers > 1 else Inline(cfg)
         failed = True
+        restore = _stop_on_sigint(batch)
         try:
             with batch.registry.session():  # one lock and an append-only log for the whole run
                 batch.pipeline(pool, _chunks(rows, chunk_size(opts, total)))
@@ -191,6 +192,7 @@ def run(opts: Options, progress: Callable[[int, int], None] | None = None, total
             summary.interrupted = True
             failed = False
         finally:
+            restore()
             pool.close(kill=failed or summary.interrupted)
             batch.journal.close()
             summary.errors = sheet_errors + summary.errors
@@ -206,6 +208,24 @@ def run(opts: Options, progress: Callable[[int, int], None] | None = None, total
         return summary
     finally:
         lock.release()
+
+
+def _stop_on_sigint(batch: "_Batch"):
+    """The first Ctrl-C asks the batch to stop at the next safe point; a second one stops it at once.
+    Returns the function that puts the previous handler back."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def handler(signum, frame):
+        if batch.stop:
+            raise KeyboardInterrupt
+        batch.stop = True
+
+    previous = signal.signal(signal.SIGINT, handler)
+    return lambda: signal.signal(signal.SIGINT, previous)
 
 
 @dataclass
@@ -233,6 +253,7 @@ class _Batch:
         self.manifest_cases: list[dict] = []
         self.stubs: dict[str, Case] = {}  # cases counted in an escalation: place and date for its documents
         self.seen: dict[str, int] = {}  # case id -> first row
+        self.stop = False  # set by Ctrl-C
 
     def pipeline(self, pool, chunks: Iterator[list[RawRow]]) -> None:
         limit = max(2, IN_FLIGHT * self.opts.workers)
@@ -243,6 +264,8 @@ class _Batch:
         next_cid = next_number = next_write = 0
         exhausted = False
         while True:
+            if self.stop:  # Ctrl-C, checked between steps so that each chunk is recorded whole or not at all
+                raise KeyboardInterrupt
             while not exhausted and len(sent) < limit:
                 chunk = next(chunks, None)
                 if chunk is None:
@@ -254,7 +277,7 @@ class _Batch:
                 next_cid += 1
             if not sent:
                 return
-            op, cid, payload = pool.receive()
+            op, cid, payload = pool.receive(lambda: self.stop)
             if op == "error":
                 raise payload
             if op == "check":
