@@ -69,3 +69,32 @@ def test_bad_plan_file_names_line(tmp_path):
     with pytest.raises(Exception) as info:
         load_plan(bad)
     assert getattr(info.value, "line", None) == 6
+
+
+def test_excel_roster_gives_the_same_plans_as_yaml(tmp_path):
+    from policykit.batch.plans import load_roster
+
+    assert load_roster(PLANS / "yuanshi-roster.xlsx") == load_roster(PLANS / "yuanshi-roster.yaml")
+    res = CliRunner().invoke(app, ["plans", str(PLANS / "yuanshi-county-plan.yaml"), "--roster",
+                                   str(PLANS / "yuanshi-roster.xlsx"), "-o", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    plans = sorted(tmp_path.rglob("*.docx"))
+    assert len(plans) == 6
+    assert "李明远（党委书记）" in text_of(next(p for p in plans if "槐阳镇" in str(p)))
+
+
+def test_excel_roster_errors_name_row_and_column(tmp_path):
+    from openpyxl import Workbook
+
+    from policykit.batch.plans import PlanErrors, load_roster
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["乡镇", "姓名", "职务"])
+    ws.append(["槐阳镇", "李明远", "党委书记"])
+    ws.append([None, "张卫东", None])
+    wb.save(tmp_path / "r.xlsx")
+    with pytest.raises(PlanErrors) as info:
+        load_roster(tmp_path / "r.xlsx")
+    (e,) = info.value.errors
+    assert (e.row, e.column) == (3, "职务")
