@@ -19,21 +19,24 @@ JOURNAL = ".batch-journal.jsonl"
 class Journal:
     def __init__(self, out_dir: Path):
         self.path = Path(out_dir) / JOURNAL
-        self.done: dict[str, dict] = {}
+        self.done: dict[str, str] = {}  # case id -> its journal line (parsed only when asked: small in memory)
         if self.path.exists():
             for line in self.path.read_text(encoding="utf-8", errors="replace").splitlines():
                 try:
                     rec = json.loads(line)
                 except ValueError:
                     continue  # a line cut short by a kill
-                if isinstance(rec, dict) and "case" in rec:
-                    self.done[rec["case"]] = rec
+                if isinstance(rec, dict) and isinstance(rec.get("case"), str):
+                    self.done[rec["case"]] = line
         self._fh = None
 
     def complete(self, case_id: str, key: str, out_dir: Path) -> dict | None:
         """The recorded entry if this case's outputs are complete and current, else None."""
-        rec = self.done.get(case_id)
-        if not rec or rec.get("key") != key:
+        line = self.done.get(case_id)
+        if line is None:
+            return None
+        rec = json.loads(line)
+        if rec.get("key") != key:
             return None
         for f in rec.get("files", []):
             p = Path(out_dir) / f["path"]
@@ -47,9 +50,9 @@ class Journal:
         if self._fh is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._fh = open(self.path, "a", encoding="utf-8")
-        for rec in records:
-            self._fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-            self.done[rec["case"]] = rec
+            if self._fh.tell() and not self.path.read_bytes().endswith(b"\n"):
+                self._fh.write("\n")  # a line cut short by a kill stays on its own line
+        self._fh.write("".join(json.dumps(rec, ensure_ascii=False) + "\n" for rec in records))
         self._fh.flush()
         os.fsync(self._fh.fileno())
 

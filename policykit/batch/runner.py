@@ -198,13 +198,15 @@ def run(opts: Options, progress: Callable[[int, int], None] | None = None, total
             summary.errors = sheet_errors + summary.errors
             if failed or summary.interrupted:
                 batch.ledger.discard()
-                _write_manifest(out, opts, fp, summary, batch.manifest_cases, [], status="interrupted")
+                _write_manifest(out, opts, fp, summary, batch.cases_file, [], status="interrupted")
+                batch.cases_file.discard()
         if not summary.interrupted:
             summary.aggregates = batch.tally.finish()
             agg_files = _render_aggregates(summary.aggregates, out, batch.stubs)
             summary.documents += sum(len(a["files"]) for a in agg_files)
             batch.ledger.finish(summary.aggregates, sheet_errors)
-            _write_manifest(out, opts, fp, summary, batch.manifest_cases, agg_files)
+            _write_manifest(out, opts, fp, summary, batch.cases_file, agg_files)
+            batch.cases_file.become_journal(batch.journal.path)  # this run's records: the journal, compacted
         return summary
     finally:
         lock.release()
@@ -250,8 +252,9 @@ class _Batch:
         self.tally = Tally(engine)
         self.aggregated = {f for lp in engine.packs for a in lp.pack.aggregates for f in a.group.findings}
         self.ledger = LedgerOut(self.out / "ledger-out.xlsx")
-        self.manifest_cases: list[dict] = []
-        self.stubs: dict[str, Case] = {}  # cases counted in an escalation: place and date for its documents
+        self.cases_file = _CasesFile(self.out)  # manifest records, streamed (a province's ledger is 100,000 rows)
+        self.stubs: dict[str, tuple] = {}  # case counted in an escalation -> (kind, as_of, place): for its documents
+        self._places: dict[tuple, tuple] = {}
         self.seen: dict[str, int] = {}  # case id -> first row
         self.stop = False  # set by Ctrl-C
 
@@ -332,7 +335,9 @@ class _Batch:
         result = SimpleNamespace(case=cr.case_id, as_of=cr.as_of, packs=cr.packs,
                                  findings=[SimpleNamespace(rule=r) for r in cr.fired])
         self.tally.add(case, result)
-        self.stubs[case.id] = Case(id=case.id, kind=case.kind, as_of=case.as_of, jurisdiction=case.jurisdiction)
+        j = case.jurisdiction
+        place = (j.province, j.city, j.county, j.township, j.village)
+        self.stubs[case.id] = (case.kind, case.as_of, self._places.setdefault(place, place))
 
     def _write(self, pending: _Pending, rendered: list) -> None:
         done = iter(rendered)
@@ -357,11 +362,12 @@ class _Batch:
             town[1] += line.acting
             town[2] += len(line.overdue)
             record = {"case": cr.case_id, "key": cr.key, "row": cr.row, "files": rd.files}
-            self.manifest_cases.append(record)
+            self.cases_file.add(record)
             if not reused:
                 records.append(record)
             self.ledger.add(line)
         self.journal.append(records)
+        self.cases_file.flush()
         if self.progress:
             self.progress(len(pending.rows), errors)
 
@@ -371,10 +377,11 @@ def _rebuild(e: InputError) -> InputError:
     return InputError(**{f.name: getattr(e, f.name) for f in dataclasses.fields(InputError)})
 
 
-def _render_aggregates(aggs, out: Path, stubs: dict[str, Case]) -> list[dict]:
+def _render_aggregates(aggs, out: Path, stubs: dict[str, tuple]) -> list[dict]:
     import warnings
 
     from ..documents.api import DocumentWarning, render_aggregate_documents
+    from ..facts.model import Jurisdiction
 
     done = []
     with warnings.catch_warnings():
@@ -382,12 +389,52 @@ def _render_aggregates(aggs, out: Path, stubs: dict[str, Case]) -> list[dict]:
         for agg in aggs:
             if not agg.documents:
                 continue
-            members = [stubs[c] for c in agg.cases if c in stubs]
-            paths = render_aggregate_documents(agg, out, cases=members)
+            members = [(c, stubs[c]) for c in agg.cases if c in stubs]
+            first = []
+            date = None
+            if members:  # the documents take the place of the first counted case and the latest check date
+                cid, (kind, _, place) = members[0]
+                first = [Case(id=cid, kind=kind, jurisdiction=Jurisdiction(
+                    **dict(zip(("province", "city", "county", "township", "village"), place))))]
+                date = max(m[1][1] for m in members)
+            paths = render_aggregate_documents(agg, out, cases=first, date=date)
             done.append({"rule": agg.rule, "group": agg.group,
                          "files": [{"path": p.relative_to(out.resolve()).as_posix() if p.is_absolute() else
                                     p.relative_to(out).as_posix(), "sha256": sha256_file(p)} for p in paths]})
     return done
+
+
+class _CasesFile:
+    """The manifest's per-case records, one JSON line each, in a temporary file until the manifest is written."""
+
+    def __init__(self, out: Path):
+        import tempfile
+
+        fd, name = tempfile.mkstemp(prefix=".manifest-cases.", suffix=".tmp", dir=out)
+        self.path = Path(name)
+        self.fh = os.fdopen(fd, "w", encoding="utf-8")
+        self.count = 0
+
+    def add(self, record: dict) -> None:
+        self.fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self.count += 1
+
+    def flush(self) -> None:
+        self.fh.flush()
+
+    def lines(self) -> Iterator[str]:
+        self.fh.flush()
+        with open(self.path, encoding="utf-8") as fh:
+            for line in fh:
+                yield line.rstrip("\n")
+
+    def become_journal(self, journal: Path) -> None:
+        self.fh.close()
+        os.replace(self.path, journal)
+
+    def discard(self) -> None:
+        self.fh.close()
+        self.path.unlink(missing_ok=True)
 
 
 def _clean_temp_files(out: Path) -> None:
@@ -399,9 +446,9 @@ def _clean_temp_files(out: Path) -> None:
             pass
 
 
-def _write_manifest(out: Path, opts: Options, fp: dict, summary: Summary, cases: list[dict], aggs: list[dict],
+def _write_manifest(out: Path, opts: Options, fp: dict, summary: Summary, cases: _CasesFile, aggs: list[dict],
                     status: str | None = None):
-    from ..storage import atomic_write_text
+    import tempfile
 
     doc = {
         "tool": "policykit",
@@ -417,13 +464,26 @@ def _write_manifest(out: Path, opts: Options, fp: dict, summary: Summary, cases:
                    "documents": summary.documents, "skipped_unchanged": summary.skipped,
                    "errors": len(summary.errors), "aggregates": len(summary.aggregates)},
         "errors": [e.as_dict() for e in summary.errors],
-        "cases": cases,
         "aggregates": aggs,
     }
-    # One line per case keeps the file readable while json's C encoder (no indent) keeps it fast.
-    head = json.dumps({k: v for k, v in doc.items() if k != "cases"}, ensure_ascii=False, indent=1)
-    lines = ",\n".join(json.dumps(c, ensure_ascii=False) for c in cases)
-    atomic_write_text(out / "manifest.json", head[:-2] + ',\n "cases": [\n' + lines + "\n ]\n}\n")
+    # One line per case keeps the file readable while json's C encoder (no indent) keeps it fast;
+    # the case lines are copied from their temporary file, never all in memory.
+    head = json.dumps(doc, ensure_ascii=False, indent=1)
+    fd, tmp = tempfile.mkstemp(prefix=".manifest.json.", suffix=".tmp", dir=out)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(head[:-2] + ',\n "cases": [\n')
+            first = True
+            for line in cases.lines():
+                fh.write(line if first else ",\n" + line)
+                first = False
+            fh.write("\n ]\n}\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, out / "manifest.json")
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _input_hash(path: Path) -> str:
