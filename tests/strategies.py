@@ -2,12 +2,37 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from hypothesis import strategies as st
 
 from policykit.facts.dates import from_int
 from policykit.facts.enums import CaseKind, LicenceStatus, OperatorKind
 from policykit.facts.flatten import enum_of, path_type
+from policykit.rules.loader import LoadedPack
+from policykit.rules.schema import Pack
+from policykit.yamlio import LineDict
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = "002_3a776127d9b87be9.txt"
+
+
+def pack_of(rule_list: list[dict], params: dict | None = None) -> LoadedPack:
+    """An in-memory pack over seed 002 governing 测试县 (no file needed)."""
+    data = {
+        "pack": {"id": "gen", "title": "生成", "issuer": "测试", "source": SOURCE, "governs": {"county": "测试县"}},
+        "params": params if params is not None else {"ban": {"items": {"people": "不留人员", "kit": "不留设备"}}},
+        "rules": rule_list,
+    }
+    d = LineDict(data)
+    d.lines = {}
+    return LoadedPack(Pack.model_validate(data), ROOT / "rules" / "gen.yaml", d)
+
+
+def rule(rule_id: str, when, **extra) -> dict:
+    """A minimal rule with a verbatim quote from seed 002."""
+    return {"id": rule_id, "title": f"规则{rule_id}", "clause": "002-5", "source": {"where": "三", "quote": "三不留、一毁闭"},
+            "when": when, "then": {"category": "violation", "text": "x"}, **extra}
 
 # A small fact vocabulary for condition trees: one field of each type.
 FIELDS = {

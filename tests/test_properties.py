@@ -13,26 +13,11 @@ from hypothesis import strategies as st
 
 from policykit.facts.load import parse_case
 from policykit.rules.engine import Engine
-from policykit.rules.loader import LoadedPack
-from policykit.rules.schema import Pack
-from policykit.yamlio import LineDict
 
-from strategies import flat_case, rules, shipped_case, atom_values
+from strategies import atom_values, flat_case, pack_of, rules, shipped_case
 
 ROOT = Path(__file__).resolve().parents[1]
 SETTINGS = dict(derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-
-
-def pack_of(rule_list) -> LoadedPack:
-    data = {
-        "pack": {"id": "gen", "title": "生成", "issuer": "测试", "source": "002_3a776127d9b87be9.txt",
-                 "governs": {"county": "测试县"}},
-        "params": {"ban": {"items": {"people": "不留人员", "kit": "不留设备"}}},
-        "rules": rule_list,
-    }
-    d = LineDict(data)
-    d.lines = {}
-    return LoadedPack(Pack.model_validate(data), ROOT / "rules" / "gen.yaml", d)
 
 
 @settings(max_examples=250, **SETTINGS)
