@@ -42,9 +42,16 @@ class ConditionError(ValueError):
     """A malformed condition; message in Chinese."""
 
 
+_PLAIN = re.compile(r"[0-9A-Za-z]")
+
+
 def key(path: str) -> str:
-    """The durable-rules field name of a dotted path (nested paths are flattened)."""
-    return re.sub(r"[^0-9A-Za-z_]", "_", path.replace(".", "__"))
+    """The durable-rules field name of a dotted path (or rule id).
+
+    ASCII letters and digits are kept and every other character becomes
+    ``_<hex code>_``, so distinct paths always get distinct names: Chinese
+    checklist items, or rule ids ``x-y`` and ``x_y``, once shared one field."""
+    return "".join(c if _PLAIN.fullmatch(c) else f"_{ord(c):x}_" for c in path)
 
 
 def _norm(v: Any) -> Any:
