@@ -55,13 +55,16 @@ def test_jurisdiction_from_sheet_setting_or_cli_option(tmp_path):
             ws.append(line)
         ws.append(HEAD)
         ws.append(_row("S-1"))
-        ws.append(_row("S-2", "殷村镇") [:1] + ["殷村镇"] + _row("S-2")[2:])
+        ws.append(_row("S-2", "殷村镇"))
         wb.save(path)
 
     ledger(tmp_path / "plain.xlsx", [["某县台账"]])
     ledger(tmp_path / "set.xlsx", [["元氏县台账"], ["省：河北省", None, "县", "元氏县"]])
+    ledger(tmp_path / "set2.xlsx", [["省", "河北省", "县", "元氏县"]])  # two known names, but not the header
     bare = run(Options(tmp_path / "plain.xlsx", tmp_path / "o1", workers=1))
     by_sheet = run(Options(tmp_path / "set.xlsx", tmp_path / "o2", workers=1))
+    by_cells = run(Options(tmp_path / "set2.xlsx", tmp_path / "o4", workers=1))
+    assert by_cells.cases == 2 and not by_cells.errors
     by_option = run(Options(tmp_path / "plain.xlsx", tmp_path / "o3", workers=1,
                             defaults={"jurisdiction.province": "河北省", "jurisdiction.county": "元氏县"}))
     assert bare.cases == by_sheet.cases == by_option.cases == 2
@@ -70,7 +73,7 @@ def test_jurisdiction_from_sheet_setting_or_cli_option(tmp_path):
         m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
         return {f["kind"] for c in m["cases"] for f in c["files"]}
 
-    assert packs(tmp_path / "o2") and packs(tmp_path / "o2") == packs(tmp_path / "o3")
+    assert packs(tmp_path / "o2") and packs(tmp_path / "o2") == packs(tmp_path / "o3") == packs(tmp_path / "o4")
     assert packs(tmp_path / "o1") != packs(tmp_path / "o2")  # without the county the 元氏 pack does not govern
     towns = {r[2] for r in ledger_rows(tmp_path / "o2" / "ledger-out.xlsx")}
     assert towns == {"槐阳镇", "殷村镇"}

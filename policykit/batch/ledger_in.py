@@ -1,17 +1,21 @@
 """Reading a county ledger (台账) from Excel, row by row, through the column mapping in config/.
 
-Streams the workbook (openpyxl read-only), finds the header row below any
-title rows, fills down merged or blank township/village cells, and turns each
-row into a Case — or into Chinese errors naming the row and column.
+Streams the workbook (``xlsx``: the values openpyxl gives with data_only=True,
+read straight from the sheet XML), finds the header row below any title rows,
+fills down merged or blank township/village cells, and turns each row into a
+Case — or into Chinese errors naming the row and column.
 """
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import load_workbook
+from lxml import etree
 from pydantic import ValidationError
 
 from ..errors import InputError
@@ -20,6 +24,7 @@ from ..facts.labels import Describer
 from ..facts.model import Case
 from ..facts.validate import to_input_errors
 from ..yamlio import load_yaml
+from .xlsx import FORMULA_WITHOUT_VALUE, Workbook
 
 DEFAULT_MAPPING = Path(__file__).resolve().parents[2] / "config" / "ledger_columns.yaml"
 
@@ -170,82 +175,75 @@ class LedgerReader:
         for rr in self.raw_rows():
             yield make_row(rr, self.defaults, self.as_of)
 
-    def _open(self, data_only: bool):
+    def _open(self) -> Workbook:
         try:
-            return load_workbook(self.path, read_only=True, data_only=data_only)
-        except Exception as exc:  # zip/XML errors of a broken file
+            return Workbook(self.path)
+        except (OSError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
             raise InputError(f"无法打开 Excel 文件（{type(exc).__name__}）", file=str(self.path),
                              expected="Excel 2007 及以上格式（.xlsx）的台账") from None
 
     def total_rows(self) -> int:
         """An estimate for the progress bar: the rows of the largest sheet (drop-down sheets are small)."""
-        wb = self._open(True)
+        wb = self._open()
         try:
-            return max((max((ws.max_row or 0) - 1, 0) for ws in wb.worksheets), default=0)
+            return max((max(s.dimension - 1, 0) for s in wb.sheets), default=0)
         finally:
             wb.close()
-
-    def _has_formulas(self) -> bool:
-        """Whether any sheet holds a formula (then a second pass finds those without a value)."""
-        import zipfile
-
-        try:
-            with zipfile.ZipFile(self.path) as z:
-                return any(b"<f>" in z.read(n) or b"<f " in z.read(n)
-                           for n in z.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml"))
-        except (OSError, zipfile.BadZipFile):
-            return False
 
     def raw_rows(self) -> Iterator[RawRow]:
         """Rows of every sheet that is a ledger (has the required columns); other sheets
         (drop-down lists, notes) are skipped, and only if no sheet is a ledger is that an error."""
-        values_wb = self._open(True)
-        formulas_wb = self._open(False) if self._has_formulas() else None
+        wb = self._open()
         skipped: list[InputError] = []
         ledgers = 0
         try:
-            formula_sheets = formulas_wb.worksheets if formulas_wb else [None] * len(values_wb.worksheets)
-            for ws, fws in zip(values_wb.worksheets, formula_sheets):
+            for sheet in wb.sheets:
                 problems: list[InputError] = []
-                rows = self._sheet(ws, fws, problems)
+                rows = self._sheet(sheet.title, wb.rows(sheet), problems)
                 if problems:
                     skipped.extend(problems)
                     continue
                 ledgers += 1
                 yield from rows
+        except (zipfile.BadZipFile, etree.XMLSyntaxError, zlib.error, EOFError) as exc:
+            raise InputError(f"Excel 文件内容已损坏，读取中断（{type(exc).__name__}）", file=str(self.path),
+                             expected="用 Excel 或 WPS 打开后另存为 .xlsx") from None
         finally:
-            values_wb.close()
-            if formulas_wb:
-                formulas_wb.close()
+            wb.close()
         if not ledgers:
             self.sheet_errors.extend(skipped or [InputError("工作簿中没有台账数据", file=str(self.path))])
 
-    def _sheet(self, ws, fws, problems: list[InputError]) -> Iterator[RawRow]:
+    def _sheet(self, title: str, rows: Iterator[tuple[int, list]], problems: list[InputError]) -> Iterator[RawRow]:
         """Finds the header (appending to ``problems`` if the sheet is no ledger) and returns the rows."""
-        formulas = fws.iter_rows(values_only=True) if fws is not None else iter(lambda: (), None)
-        rows = zip(ws.iter_rows(values_only=True), formulas)
+        # The header is the row, among the first few, that names the most known columns (at least two):
+        # a settings line above it such as “省 | 河北省 | 县 | 元氏县” names fewer.
+        first = []
+        for row_no, vals in rows:
+            first.append((row_no, vals))
+            if row_no >= self.mapping.header_search_rows:
+                break
+        known = [sum(1 for v in vals if isinstance(v, str) and (self.mapping.field_for(v.strip())[1]
+                                                                or v.strip() in self.mapping.columns))
+                 for _, vals in first]
         header, header_row, above = None, 0, []
-        for i, (vals, _) in enumerate(rows, start=1):
-            texts = [str(v).strip() if v is not None else "" for v in vals]
-            if sum(1 for t in texts if self.mapping.field_for(t)[1] or t in self.mapping.columns) >= 2:
-                header, header_row = texts, i
-                break
-            above.append(vals)
-            if i >= self.mapping.header_search_rows:
-                break
+        if known and max(known) >= 2:
+            at = known.index(max(known))
+            header = [str(v).strip() if v is not None and v is not FORMULA_WITHOUT_VALUE else "" for v in first[at][1]]
+            header_row, above = first[at][0], [vals for _, vals in first[:at]]
+            rows = itertools.chain(first[at + 1:], rows)
         if header is None:
             problems.append(InputError(
-                    f"工作表“{ws.title}”前 {self.mapping.header_search_rows} 行中找不到表头", file=str(self.path),
+                    f"工作表“{title}”前 {self.mapping.header_search_rows} 行中找不到表头", file=str(self.path),
                     expected=f"包含 {'、'.join(self.mapping.required)} 等列名的表头行"))
             return iter(())
         missing = [r for r in self.mapping.required if not any(
             self.mapping.field_for(h)[1] == self.mapping.field_for(r)[1] for h in header if h)]
         if missing:
             problems.append(InputError(
-                f"工作表“{ws.title}”缺少必需的列：{'、'.join(missing)}", file=str(self.path), row=header_row,
+                f"工作表“{title}”缺少必需的列：{'、'.join(missing)}", file=str(self.path), row=header_row,
                 expected="在表头中加上这些列，或在 config/ledger_columns.yaml 中为本县列名加别名"))
             return iter(())
-        return self._rows(ws, rows, header, header_row, self._settings(above))
+        return self._rows(title, rows, header, self._settings(above))
 
     def _settings(self, above: list[tuple]) -> dict:
         """Sheet-level values written above the header: “县：元氏县” in one cell, or “县” | “元氏县”."""
@@ -263,34 +261,38 @@ class LedgerReader:
                     out[path] = value.strip() if isinstance(value, str) else value
         return out
 
-    def _rows(self, ws, rows, header, header_row, settings) -> Iterator[RawRow]:
+    def _rows(self, title, rows, header, settings) -> Iterator[RawRow]:
         fields: list[str | None] = []
         for h in header:
             known, path = self.mapping.field_for(h) if h else (True, None)
             if h and not known and not path:
-                self.warnings.append(f"工作表“{ws.title}”的列“{h}”未对应任何字段，已忽略")
+                self.warnings.append(f"工作表“{title}”的列“{h}”未对应任何字段，已忽略")
             fields.append(path)
-        source = Source(str(self.path), ws.title, {f: h for f, h in zip(fields, header) if f}, settings)
+        source = Source(str(self.path), title, {f: h for f, h in zip(fields, header) if f}, settings)
+        used = [(i, f) for i, f in enumerate(fields) if f]
         carried: dict[str, object] = {}
         fill = {self.mapping.field_for(h)[1] for h in self.mapping.fill_down}
-        for r, (vals, formulas) in enumerate(rows, start=header_row + 1):
-            rr = self._row(source, r, vals, formulas, fields, carried, fill)
+        for r, vals in rows:
+            rr = self._row(source, r, vals, used, carried, fill)
             if rr is not None:
                 yield rr
 
-    def _row(self, source: Source, r, vals, formulas, fields, carried, fill) -> RawRow | None:
+    def _row(self, source: Source, r, vals, used, carried, fill) -> RawRow | None:
         raw: dict[str, object] = {}
         errors: list[InputError] = []
-        for idx, f in enumerate(fields):
-            if not f:
+        n = len(vals)
+        for idx, f in used:
+            if idx >= n:
+                break
+            v = vals[idx]
+            if v is None:
                 continue
-            v = _cell(vals[idx]) if idx < len(vals) else None
-            fv = formulas[idx] if idx < len(formulas) else None
-            if v is None and isinstance(fv, str) and fv.startswith("="):
+            if v is FORMULA_WITHOUT_VALUE:
                 errors.append(InputError("单元格是公式但没有计算结果", file=source.file, row=r,
                                          column=source.column_of[f], field=f,
                                          expected="在 Excel 或 WPS 中打开并保存（使公式有计算结果），或改填数值"))
                 continue
+            v = _cell(v)
             if v is not None:
                 raw[f] = v
         if not raw and not errors:
