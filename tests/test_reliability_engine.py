@@ -5,6 +5,8 @@ Each test names the trap it guards against. All run on small in-memory packs.
 from __future__ import annotations
 
 
+import pytest
+
 from policykit.facts.load import parse_case
 from policykit.rules.engine import Engine
 
@@ -41,3 +43,35 @@ def test_rule_ids_differing_only_in_punctuation_are_distinct():
                   rule("uses-乙", {"finding": "乙规则"})])
     got = fired(lp, {"observations": {"mining": True}})
     assert got == {"durable": ["x-y", "甲规则"], "reference": ["x-y", "甲规则"]}
+
+
+@pytest.mark.parametrize("value", [1e16, 2e17, 1e22, 1e-05, 3e-07, 5e-324, 1.5e16, 123456789.25, 0.1 + 0.2])
+def test_numbers_python_writes_in_exponent_form(value):
+    """json.dumps writes 1e16 as "1e+16", which durable-rules' parser rejects (error 204): any such
+    number anywhere in a case made the durable engine fail."""
+    lp = pack_of([rule("big", {"fact": "flags.mineral_value_yuan", "gte": 100000}),
+                  rule("small", {"fact": "flags.mineral_value_yuan", "lt": 0.5}),
+                  rule("exact", {"fact": "flags.mineral_value_yuan", "eq": value})])
+    got = fired(lp, {"flags": {"mineral_value_yuan": value}, "restoration": {"area_mu": value}})
+    assert got["durable"] == got["reference"]
+    assert "exact" in got["durable"]
+    assert ("big" in got["durable"]) == (value >= 100000) and ("small" in got["durable"]) == (value < 0.5)
+
+
+def test_rule_literal_in_exponent_form():
+    """A threshold such as 0.00005 in a pack could not even be registered with durable-rules."""
+    lp = pack_of([rule("tiny", {"fact": "restoration.area_mu", "gt": 0.00005}),
+                  rule("huge", {"fact": "flags.mineral_value_yuan", "lt": 1e20})])
+    for area, value in [(0.00004, 1e21), (0.00006, 1e19)]:
+        got = fired(lp, {"restoration": {"area_mu": area}, "flags": {"mineral_value_yuan": value}})
+        assert got["durable"] == got["reference"]
+    assert fired(lp, {"restoration": {"area_mu": 0.00006}})["durable"] == ["tiny"]
+
+
+@pytest.mark.parametrize("text", ["1e+16", "价值 2e-05 元", '引号"1e+5"', "\\1e-3"])
+def test_text_that_looks_like_an_exponent_is_left_alone(text):
+    """The number rewriting for durable-rules touches numbers only, never text inside strings."""
+    lp = pack_of([rule("eq", {"fact": "project.approving_department", "eq": text}),
+                  rule("big", {"fact": "flags.mineral_value_yuan", "gt": 1e15})])
+    got = fired(lp, {"project": {"approving_department": text}, "notes": text, "flags": {"mineral_value_yuan": 1e16}})
+    assert got == {"durable": ["eq", "big"], "reference": ["eq", "big"]}

@@ -12,16 +12,44 @@
 - one session id per case and stage, deleted right after (the engine keeps at
   most 1,024 live sessions);
 - nothing fails silently: a sentinel rule must see every fact, and an exception
-  stored in the session state is raised.
+  stored in the session state is raised;
+- numbers it can read: its JSON parser rejects an exponent without a decimal
+  point, which is how ``json.dumps`` writes 1e16 ("1e+16") and 0.00001
+  ("1e-05"), so those are written "1.0e+16", "1.0e-05" (same value).
 """
 from __future__ import annotations
 
 import copy
 import itertools
+import json
+import re
 
 from ...errors import EngineError
 from ..compile import Compiled
 from ..conditions import durable_pattern, key
+
+SENTINEL = "__seen__"
+
+# A JSON string, or a number whose mantissa has no decimal point followed by an exponent.
+_EXPONENT = re.compile(r'"(?:[^"\\]|\\.)*"|(?<![\w.])(-?\d+)(e[+-]?\d+)')
+
+
+def _point(m: re.Match) -> str:
+    return m.group(0) if m.group(1) is None else f"{m.group(1)}.0{m.group(2)}"
+
+
+class _DurableJson:
+    """``json`` as durable-rules calls it, writing every number in a form its parser reads."""
+
+    loads = staticmethod(json.loads)
+
+    @staticmethod
+    def dumps(obj, **kw) -> str:
+        text = json.dumps(obj, **kw)
+        if "e+" in text or "e-" in text:  # rare: only then scan for such numbers
+            text = _EXPONENT.sub(_point, text)
+        return text
+
 
 try:  # durable-rules does not import on Python 3.13+
     from durable import engine as _durable
@@ -30,8 +58,7 @@ except Exception as _exc:  # pragma: no cover - depends on the interpreter
     IMPORT_ERROR = _exc
 else:
     IMPORT_ERROR = None
-
-SENTINEL = "__seen__"
+    _durable.json = _DurableJson  # durable.engine calls json.dumps on every ruleset and fact
 
 
 def available() -> bool:
