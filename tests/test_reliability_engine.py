@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from policykit.facts.load import parse_case
+from policykit.facts.load import CaseErrors, parse_case
 from policykit.rules.engine import Engine
 
 from strategies import pack_of, rule
@@ -75,3 +75,16 @@ def test_text_that_looks_like_an_exponent_is_left_alone(text):
                   rule("big", {"fact": "flags.mineral_value_yuan", "gt": 1e15})])
     got = fired(lp, {"project": {"approving_department": text}, "notes": text, "flags": {"mineral_value_yuan": 1e16}})
     assert got == {"durable": ["eq", "big"], "reference": ["eq", "big"]}
+
+
+@pytest.mark.parametrize("text", [".inf", "1e999", ".Inf"])
+def test_infinite_numbers_are_rejected_with_the_field(text):
+    """YAML reads .inf (and 1e999) as an infinite float, which durable-rules cannot read at all."""
+    import yaml
+
+    v = yaml.safe_load(f"v: {text}")["v"]
+    v = float(v) if isinstance(v, str) else v
+    with pytest.raises(CaseErrors) as info:
+        parse_case(dict(BASE, flags={"mineral_value_yuan": v}), "t.yaml")
+    e = info.value.errors[0]
+    assert e.field == "flags.mineral_value_yuan" and e.expected and "数" in e.render()

@@ -77,7 +77,8 @@ def F(label: str, **kw) -> Any:
 
 
 class Part(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_enum_values=False)
+    # allow_inf_nan: ".inf" is a YAML float, and no count, area or sum of money is infinite.
+    model_config = ConfigDict(extra="forbid", use_enum_values=False, allow_inf_nan=False)
 
 
 class Jurisdiction(Part):

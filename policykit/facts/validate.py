@@ -58,6 +58,8 @@ def explain(err: dict, model: type[BaseModel] = Case) -> tuple[str, str | None]:
         return f"“{value}”不是是/否", _TYPE_TEXT["bool"]
     if kind.startswith("int"):
         return f"“{value}”不是整数", _TYPE_TEXT["int"]
+    if kind == "finite_number":
+        return f"“{value}”不是有限的数", _TYPE_TEXT.get(ftype or "", "数字")
     if kind.startswith("float"):
         return f"“{value}”不是数字", _TYPE_TEXT["float"]
     if kind in ("greater_than_equal", "greater_than"):
