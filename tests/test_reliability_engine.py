@@ -88,3 +88,14 @@ def test_infinite_numbers_are_rejected_with_the_field(text):
         parse_case(dict(BASE, flags={"mineral_value_yuan": v}), "t.yaml")
     e = info.value.errors[0]
     assert e.field == "flags.mineral_value_yuan" and e.expected and "数" in e.render()
+
+
+def test_text_that_is_not_unicode_is_rejected_with_the_field():
+    """A lone surrogate ("\\ud800" in a double-quoted YAML string) crashed durable-rules and cannot be
+    written to a .docx: the case is rejected, naming the field."""
+    with pytest.raises(CaseErrors) as info:
+        parse_case(dict(BASE, operator={"name": "某\ud800公司"}), "t.yaml")
+    e = info.value.errors[0]
+    assert e.field == "operator.name" and "字符" in e.message, e.render()
+    with pytest.raises(CaseErrors):
+        parse_case(dict(BASE, checklists={"ban": {"人\udc00员": True}}), "t.yaml")

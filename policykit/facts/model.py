@@ -72,6 +72,24 @@ def E(cls: type[LabeledEnum]):
     return Annotated[cls | None, _enum(cls)]
 
 
+def _unicode(v: Any) -> Any:
+    """Text must be Unicode characters: a lone surrogate (a YAML escape such as "\\ud800") is not one,
+    and neither the rule engine nor a .docx can store it."""
+    if isinstance(v, str):
+        try:
+            v.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValueError(f"含有无效字符（第 {exc.start + 1} 个字符，U+{ord(v[exc.start]):04X}）") from None
+    elif isinstance(v, dict):
+        for k, x in v.items():
+            _unicode(k)
+            _unicode(x)
+    elif isinstance(v, list):
+        for x in v:
+            _unicode(x)
+    return v
+
+
 def F(label: str, **kw) -> Any:
     return Field(default=kw.pop("default", None), description=label, **kw)
 
@@ -79,6 +97,11 @@ def F(label: str, **kw) -> Any:
 class Part(BaseModel):
     # allow_inf_nan: ".inf" is a YAML float, and no count, area or sum of money is infinite.
     model_config = ConfigDict(extra="forbid", use_enum_values=False, allow_inf_nan=False)
+
+    @field_validator("*")
+    @classmethod
+    def _text(cls, v: Any) -> Any:
+        return _unicode(v)
 
 
 class Jurisdiction(Part):
@@ -289,6 +312,11 @@ class Case(BaseModel):
     flags: Flags = Field(default_factory=Flags, description="情节")
     ledger: Ledger = Field(default_factory=Ledger, description="台账")
     notes: str | None = F("备注")
+
+    @field_validator("id", "name", "notes", "checklists")
+    @classmethod
+    def _text(cls, v: Any) -> Any:
+        return _unicode(v)
 
     @field_validator("id")
     @classmethod

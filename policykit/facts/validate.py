@@ -72,7 +72,7 @@ def explain(err: dict, model: type[BaseModel] = Case) -> tuple[str, str | None]:
         return "应为列表", "YAML 列表"
     if kind == "value_error":
         msg = str(err.get("ctx", {}).get("error", err.get("msg", "")))
-        expected = DATE_EXPECTED if ftype == "date" else None
+        expected = DATE_EXPECTED if ftype == "date" else _TYPE_TEXT.get(ftype or "")
         return msg, expected
     return err.get("msg", "取值无效"), _TYPE_TEXT.get(ftype or "")
 
