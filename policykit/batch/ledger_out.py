@@ -26,6 +26,9 @@ OVERDUE_HEADERS = ["案件编号", "乡镇", "名称", "事项", "到期日", "�
 TARGET_HEADERS = ["乡镇", "类型", "目标", "案件数", "处置到位", "完成率", "已销号", "达到100%"]
 ERROR_HEADERS = ["输入行号", "列", "字段", "问题", "应填"]
 
+WIDTHS = {"查处结论": 60, "责任岗位": 40, "文书及文号": 50, "输入错误": 40, "名称": 24, "问题": 40, "应填": 40, "含义": 90,
+          "依据": 60, "涉及案件": 40, "目标": 40, "计算依据": 40, "事项": 30, "问责层级": 40}
+
 # The "100%" targets (000-6 三、002-1 三全面一清零), by case kind.
 TARGETS = {
     "unlicensed_mining": "无证非法采矿问题全面遏制（100%处理到位）",
@@ -91,15 +94,43 @@ class LedgerOut:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.wb = Workbook(write_only=True)
-        self.cases = self.wb.create_sheet("台账结果")
-        self.cases.append(CASE_HEADERS)
+        self._width: dict[str, int] = {}
+        self.count = 0  # rows of 台账结果
+        self.cases = self._sheet("台账结果", CASE_HEADERS)
         self.overdue: list[list] = []
         self.errors: list[list] = []
         # (township, kind) -> [cases, handled, closed]
         self.targets: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
 
+    def _sheet(self, title: str, headers: list[str]):
+        """A streamed sheet with a bold, frozen header row, a filter and widths that fit Chinese headers."""
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Font, PatternFill
+        from openpyxl.utils import get_column_letter
+
+        ws = self.wb.create_sheet(title)
+        ws.freeze_panes = "A2"
+        for i, h in enumerate(headers, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = WIDTHS.get(h, max(8, 2 * len(h) + 2))
+        cells = []
+        for h in headers:
+            c = WriteOnlyCell(ws, h)
+            c.font = Font(bold=True)
+            c.fill = PatternFill("solid", fgColor="DDEBF7")
+            cells.append(c)
+        ws.append(cells)
+        self._width[title] = len(headers)
+        return ws
+
+    def _filter(self, ws, rows: int) -> None:
+        """A filter over the header and every row (the sheet's tail is written when it is saved)."""
+        from openpyxl.utils import get_column_letter
+
+        ws.auto_filter.ref = f"A1:{get_column_letter(self._width[ws.title])}{rows + 1}"
+
     def add(self, line: CaseLine) -> None:
         self.cases.append(line.row)
+        self.count += 1
         self.overdue.extend(line.overdue)
         if line.kind in TARGETS:
             t = self.targets[(line.township, line.kind)]
@@ -114,33 +145,34 @@ class LedgerOut:
         self.cases.append([row_no, raw.get("id"), raw.get("jurisdiction.township"), raw.get("jurisdiction.village"),
                            raw.get("name"), None, None, None, None, None, None, None, None, None, "未处理",
                            "；".join(e.message for e in errors)])
+        self.count += 1
         for e in errors:
             self.errors.append([row_no, e.column, e.field, e.message, e.expected])
 
     def finish(self, aggregates, sheet_errors) -> None:
-        agg = self.wb.create_sheet("问责汇总")
-        agg.append(AGG_HEADERS)
+        self._filter(self.cases, self.count)
+        agg = self._sheet("问责汇总", AGG_HEADERS)
+        self._filter(agg, len(aggregates))
         for a in aggregates:
             agg.append([a.group, a.count, a.title, "；".join(f"{p.unit}{p.position}" for p in a.accountable),
                         f"《{a.source.title}》{a.source.where}：“{a.source.quote}”", "、".join(a.cases),
                         "、".join(DOCUMENT_KINDS[d] for d in a.documents)])
-        od = self.wb.create_sheet("逾期事项")
-        od.append(OVERDUE_HEADERS)
+        od = self._sheet("逾期事项", OVERDUE_HEADERS)
+        self._filter(od, len(self.overdue))
         for r in self.overdue:
             od.append(r)
-        tg = self.wb.create_sheet("目标进度")
-        tg.append(TARGET_HEADERS)
+        tg = self._sheet("目标进度", TARGET_HEADERS)
+        self._filter(tg, len(self.targets))
         for (town, kind), (n, done, closed) in sorted(self.targets.items()):
             tg.append([town, CaseKind(kind).label, TARGETS[kind], n, done, f"{done / n:.0%}" if n else "—", closed,
                        "是" if n and done == n else "否"])
-        er = self.wb.create_sheet("输入错误")
-        er.append(ERROR_HEADERS)
+        er = self._sheet("输入错误", ERROR_HEADERS)
+        self._filter(er, len(sheet_errors) + len(self.errors))
         for e in sheet_errors:  # whole-sheet problems (missing columns, no header)
             er.append([e.row, e.column, e.field, e.message, e.expected])
         for r in self.errors:
             er.append(r)
-        notes = self.wb.create_sheet("说明")
-        notes.append(["工作表", "列", "含义"])
+        notes = self._sheet("说明", ["工作表", "列", "含义"])
         for r in NOTES:
             notes.append(list(r))
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
