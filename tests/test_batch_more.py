@@ -188,3 +188,52 @@ def test_ledger_out_identical_for_one_and_two_workers(tmp_path):
     ma, mb = (json.loads((d / "manifest.json").read_text(encoding="utf-8")) for d in (a, b))
     assert ma["cases"] == mb["cases"] and ma["aggregates"] == mb["aggregates"]
     assert (a / "numbers.json").read_bytes() == (b / "numbers.json").read_bytes()
+
+
+def _descendants(pid: int) -> list[int]:
+    kids: dict[int, list[int]] = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            kids.setdefault(ppid, []).append(int(d.name))
+    out, todo = [], [pid]
+    while todo:
+        for k in kids.get(todo.pop(), []):
+            out.append(k)
+            todo.append(k)
+    return out
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="needs /proc")
+def test_a_worker_that_dies_stops_the_run_with_a_message_and_rerun_finishes(tmp_path):
+    from policykit.batch.ledger_template import save, sheet
+    from policykit.batch.synth import rows
+
+    ledger = tmp_path / "l.xlsx"
+    save(sheet("进程测试", rows(400, seed=4)), ledger)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "policykit", "batch", str(ledger), "-o", str(out), "--workers", "2"]
+    p = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    journal = out / ".batch-journal.jsonl"
+    deadline = time.time() + 60
+    while time.time() < deadline and not (journal.exists() and journal.stat().st_size > 0):
+        time.sleep(0.05)
+    # the workers are the forkserver's children: grandchildren of the batch (resource tracker and forkserver are children)
+    workers = [d for d in _descendants(p.pid) if d not in _children(p.pid)]
+    assert workers
+    os.kill(workers[0], signal.SIGKILL)
+    _, err = p.communicate(timeout=60)
+    assert p.returncode == 2 and "工作进程" in err and "意外退出" in err, err[-2000:]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "interrupted"
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "complete" and manifest["counts"]["cases"] == 400
+
+
+def _children(pid: int) -> list[int]:
+    return [d for d in _descendants(pid) if int((Path("/proc") / str(d) / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid]
