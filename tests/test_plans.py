@@ -61,6 +61,7 @@ def test_totals_that_do_not_add_up_are_reported(tmp_path):
     res = CliRunner().invoke(app, ["plans", str(bad), "--roster", str(PLANS / "quantai-roster.yaml"), "-o", str(tmp_path / "o")])
     assert res.exit_code == 2
     assert "2024年度合计行的面积（亩）为 1782" in res.output and "1728" in res.output
+    assert "第 38 行" in res.output  # the 2024 line of the totals table
 
 
 def test_bad_plan_file_names_line(tmp_path):

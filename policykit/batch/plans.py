@@ -207,6 +207,7 @@ def check_totals(plan: CountyPlan, path: Path | None = None) -> list[InputError]
         s[1] += p.patches
         s[2] += p.area_mu
     errors = []
+    raw = load_yaml(path) if path else None
     for year in sorted(set(sums) | set(plan.totals)):
         got, want = sums.get(year, [0, 0, 0.0]), plan.totals.get(year)
         if want is None:
@@ -216,6 +217,7 @@ def check_totals(plan: CountyPlan, path: Path | None = None) -> list[InputError]
             if abs(g - w) > 1e-6:
                 errors.append(InputError(
                     f"{year}年度合计行的{label}为 {w:g}，但该年度各项目相加为 {g:g}", file=str(path) if path else None,
+                    line=line_of(raw, ("totals", year)) if raw is not None else None,
                     field=f"totals.{year}", expected="合计等于各项目之和"))
     return errors
 
