@@ -497,4 +497,8 @@ def _input_hash(path: Path) -> str:
 
 
 def default_workers() -> int:
-    return max(1, os.cpu_count() or 1)
+    """The cores this process may use (a container's CPU set, not the host's core count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
