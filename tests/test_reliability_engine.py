@@ -99,3 +99,14 @@ def test_text_that_is_not_unicode_is_rejected_with_the_field():
     assert e.field == "operator.name" and "字符" in e.message, e.render()
     with pytest.raises(CaseErrors):
         parse_case(dict(BASE, checklists={"ban": {"人\udc00员": True}}), "t.yaml")
+
+
+@pytest.mark.parametrize("value", [2**53 + 1, 2**63, 10**20])
+def test_counts_beyond_exact_comparison_are_rejected(value):
+    """durable-rules saturates integers at 64 bits and compares doubles: 2**63 equalled 10**20 there but not
+    in Python. No count needs more than 2**53, so larger ones are input errors naming the field."""
+    with pytest.raises(CaseErrors) as info:
+        parse_case(dict(BASE, licence={"boundary_exceeded_times": value}), "t.yaml")
+    e = info.value.errors[0]
+    assert e.field == "licence.boundary_exceeded_times" and "过大" in e.message and str(2**53) in e.expected
+    parse_case(dict(BASE, licence={"boundary_exceeded_times": 2**53}), "t.yaml")

@@ -72,6 +72,11 @@ def E(cls: type[LabeledEnum]):
     return Annotated[cls | None, _enum(cls)]
 
 
+# The largest whole number both rule engines compare exactly (durable-rules reads numbers as
+# 64-bit integers or doubles; beyond 2**53 two different counts could compare equal).
+MAX_INT = 2**53
+
+
 def _unicode(v: Any) -> Any:
     """Text must be Unicode characters: a lone surrogate (a YAML escape such as "\\ud800") is not one,
     and neither the rule engine nor a .docx can store it."""
@@ -129,7 +134,7 @@ class Licence(Part):
     valid_to: Date = F("有效期至")
     renewal_applied: YesNo = F("已办理延续登记")
     boundary_exceeded: YesNo = F("越界（超层越界）开采")
-    boundary_exceeded_times: int | None = F("越界开采次数", ge=0)
+    boundary_exceeded_times: int | None = F("越界开采次数", ge=0, le=MAX_INT)
     method_changed: YesNo = F("擅自改变开采方式")
     serious: YesNo = F("情节严重")
     revocation_conditions_met: YesNo = F("符合吊销许可证情形")
@@ -200,10 +205,10 @@ class StoppedMine(Part):
 
 
 class Restoration(Part):
-    year: int | None = F("计划年度")
+    year: int | None = F("计划年度", ge=-MAX_INT, le=MAX_INT)
     suitability: E(Suitability) = F("适宜方向（宜林/宜耕/宜草）")
     direction: E(Suitability) = F("实际修复方向")
-    patches: int | None = F("图斑（个）", ge=0)
+    patches: int | None = F("图斑（个）", ge=0, le=MAX_INT)
     area_mu: float | None = F("面积（亩）", ge=0)
     owner: str | None = F("业主单位")
     supervisor: str | None = F("监理单位")

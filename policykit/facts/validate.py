@@ -62,6 +62,10 @@ def explain(err: dict, model: type[BaseModel] = Case) -> tuple[str, str | None]:
         return f"“{value}”不是有限的数", _TYPE_TEXT.get(ftype or "", "数字")
     if kind.startswith("float"):
         return f"“{value}”不是数字", _TYPE_TEXT["float"]
+    if kind in ("less_than_equal", "less_than"):
+        return f"“{value}”过大", f"不大于 {err.get('ctx', {}).get('le', err.get('ctx', {}).get('lt'))} 的数"
+    if kind in ("greater_than_equal", "greater_than") and err.get("ctx", {}).get("ge", 0) != 0:
+        return f"“{value}”过小", f"不小于 {err['ctx']['ge']} 的数"
     if kind in ("greater_than_equal", "greater_than"):
         return f"“{value}”不能为负数", "不小于 0 的数"
     if kind.startswith("string"):
