@@ -38,7 +38,9 @@ def test_small_pack_is_clean(rules_dir):
 @pytest.mark.parametrize("old,new,expect", [
     ('quote: "对经查明的无证非法采矿问题依法立案查处"', 'quote: "对经查明的非法采矿一律关闭"', "引文在原文中找不到"),
     ("when: {fact: licence.status, in: [none, cancelled, revoked]}", "when: {fact: licence.colour, eq: red}", "不在事实模型中"),
-    ("when: {fact: licence.status, in: [none, cancelled, revoked]}", "when: {fact: observations.found_on, gte: abc}", "取值类型不符"),
+    ("when: {fact: licence.status, in: [none, cancelled, revoked]}", "when: {fact: observations.found_on, gte: abc}", "只适用于数字或日期"),
+    ("when: {fact: licence.status, in: [none, cancelled, revoked]}", "when: {fact: operator.name, lt: 某}", "只适用于数字或日期"),
+    ("when: {fact: licence.status, in: [none, cancelled, revoked]}", "when: {fact: observations.mining, eq: 1}", "取值类型不符"),
     ("when: {fact: licence.status, in: [none, cancelled, revoked]}", "when: {fact: licence.status, in: [none, lost]}", "不在枚举"),
     ("applies_to: [unlicensed_mining]", "applies_to: [flying_mining]", "永远不会触发"),
     ("working_days: 1, done: observations.reported_to_town_on", "working_days: 1, done: observations.mining", "不是日期字段"),

@@ -110,3 +110,18 @@ def test_counts_beyond_exact_comparison_are_rejected(value):
     e = info.value.errors[0]
     assert e.field == "licence.boundary_exceeded_times" and "过大" in e.message and str(2**53) in e.expected
     parse_case(dict(BASE, licence={"boundary_exceeded_times": 2**53}), "t.yaml")
+
+
+@pytest.mark.parametrize("cond", [{"fact": "project.approving_department", "lt": "县交通运输局 "},
+                                  {"fact": "operator.name", "gte": 5},
+                                  {"fact": "observations.found_on", "gt": "2024-01-01"},
+                                  {"fact": "observations.mining", "lte": True}])
+def test_order_comparisons_only_on_numbers_and_dates(cond):
+    """durable-rules ordered "县交通运输局" after "县交通运输局 " (Python before), and orders across types
+    as silently true: a pack that orders text is a pack error naming the rule and its line."""
+    from policykit.errors import PackError
+
+    lp = pack_of([rule("order", cond)])
+    with pytest.raises(PackError) as info:
+        Engine([lp], backend="reference").check(parse_case(BASE, "t"))
+    assert "order" in info.value.message and "只适用于数字或日期" in info.value.message

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from ..errors import PackError
+from ..facts.flatten import path_type
 from .conditions import All, Cmp, ConditionError, Derived, FindingRef, Not, Node, Parser
 from .loader import LoadedPack
 from .schema import DeadlineSpec, Rule
@@ -58,6 +59,24 @@ def make_deadline(spec: dict) -> DeadlineSpec:
         raise ConditionError(f"时限写法有误：{exc.errors(include_url=False)[0]['msg']}") from None
 
 
+ORDER_OPS = ("lt", "lte", "gt", "gte")
+
+
+def _check_order(cond: Node, section: str) -> None:
+    """``lt``/``lte``/``gt``/``gte`` compare numbers and dates only. durable-rules orders text differently
+    from Python ("县交通运输局" > "县交通运输局 " there) and a comparison across types is silently true
+    there, so anything else would make the two evaluators disagree."""
+    for leaf in cond.leaves():
+        if not isinstance(leaf, Cmp) or leaf.op not in ORDER_OPS:
+            continue
+        ftype = "int" if section == "aggregates" and leaf.path == "count" else path_type(leaf.path)
+        number = isinstance(leaf.value, (int, float)) and not isinstance(leaf.value, bool)
+        if not number or (ftype is not None and ftype not in ("int", "float", "date")):
+            raise ConditionError(
+                f"“{leaf.path} {leaf.op} {leaf.value!r}”：大小比较（lt、lte、gt、gte、within）只适用于数字或日期"
+            )
+
+
 def rule_condition(rule: Rule, parser: Parser) -> Node:
     parts: list[Node] = []
     if rule.applies_to:
@@ -77,6 +96,7 @@ def compile_rules(packs: tuple[LoadedPack, ...] | list[LoadedPack], section: str
         for i, rule in enumerate(getattr(lp.pack, section)):
             try:
                 cond = rule_condition(rule, parser)
+                _check_order(cond, section)
             except ConditionError as exc:
                 raise PackError(
                     f"规则 {rule.id} 的条件有误：{exc}", file=str(lp.path), line=lp.rule_line(section, i)
