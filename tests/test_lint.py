@@ -103,3 +103,14 @@ def test_wrong_param_types(rules_dir):
 def test_shipped_packs_lint_clean():
     found = lint(load_packs(ROOT / "rules"))
     assert found == [], "\n".join(p.render() for p in found)
+
+
+def test_a_rule_that_does_not_compile_hides_no_other_problem(rules_dir):
+    """Two lies in one pack: a condition that does not compile, and a quote not in the source. Both are
+    reported, each at its own rule's line."""
+    text = PACK.replace("when: {fact: licence.status, in: [none, cancelled, revoked]}", "when: {fact: operator.name, lt: 某}")
+    text = text.replace('quote: "三不留、一毁闭"}\n    when: {all:', 'quote: "三不留、两毁闭"}\n    when: {all:')
+    found = problems(rules_dir, text)
+    assert {p.rule for p in found} == {"open", "ban"}, [p.render() for p in found]
+    lines = {p.rule: p.line for p in found}
+    assert lines == {"open": line_of(text, "- id: open"), "ban": line_of(text, "- id: ban")}

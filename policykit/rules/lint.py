@@ -95,13 +95,11 @@ def lint_pack(lp: LoadedPack, all_ids: set[str] | None = None) -> list[Problem]:
     ids_seen: dict[str, int | None] = {}
     for section in ("rules", "aggregates"):
         aggregate = section == "aggregates"
-        try:
-            compiled = compile_rules([lp], section)
-        except InputError as exc:
-            add(exc.line, None, exc.message)
+        compiled, index = _compile_each(lp, section, add)
+        if compiled is None:
             continue
-        for i, cr in enumerate(compiled.rules):
-            rule, line = cr.rule, lp.rule_line(section, i)
+        for cr in compiled.rules:
+            rule, line = cr.rule, lp.rule_line(section, index[cr.index])
             if rule.id in ids_seen:
                 add(line, rule.id, f"规则编号重复（另见第 {ids_seen[rule.id]} 行）")
             ids_seen[rule.id] = line
@@ -127,8 +125,33 @@ def lint_pack(lp: LoadedPack, all_ids: set[str] | None = None) -> list[Problem]:
             for other in rule.overrides:
                 if other not in {r.id for r in compiled.rules}:
                     add(line, rule.id, f"overrides 引用了本包中不存在的规则 {other}")
-        probs.extend(_conflicts(lp, compiled, section))
+        probs.extend(_conflicts(lp, compiled, section, index))
     return probs
+
+
+def _compile_each(lp: LoadedPack, section: str, add):
+    """Compile a pack section; a rule whose condition does not compile is reported and left out, so one
+    broken rule does not hide the others' problems. Returns (compiled, compiled index -> index in file)."""
+    rules = list(getattr(lp.pack, section))
+    try:
+        return compile_rules([lp], section), list(range(len(rules)))
+    except InputError:
+        pass
+    keep = []
+    for i, rule in enumerate(rules):
+        alone = LoadedPack(lp.pack.model_copy(update={section: [rule]}), lp.path, lp.data)
+        try:
+            compile_rules([alone], section)
+        except InputError as exc:
+            add(lp.rule_line(section, i), rule.id, exc.message)
+        else:
+            keep.append(i)
+    try:
+        part = LoadedPack(lp.pack.model_copy(update={section: [rules[i] for i in keep]}), lp.path, lp.data)
+        return compile_rules([part], section), keep
+    except InputError as exc:  # e.g. rules referring to each other in a cycle
+        add(exc.line, None, exc.message)
+        return None, []
 
 
 def _param_line(lp: LoadedPack, name: str) -> int | None:
@@ -198,7 +221,7 @@ def _exclusive(a, b) -> bool:
     return any(not (ta[p] & tb[p]) for p in ta.keys() & tb.keys())
 
 
-def _conflicts(lp: LoadedPack, compiled, section: str) -> list[Problem]:
+def _conflicts(lp: LoadedPack, compiled, section: str, index: list[int]) -> list[Problem]:
     out = []
     decided = [cr for cr in compiled.rules if cr.rule.then.decision]
     for a, b in combinations(decided, 2):
@@ -211,7 +234,7 @@ def _conflicts(lp: LoadedPack, compiled, section: str) -> list[Problem]:
             continue
         out.append(
             Problem(
-                str(lp.path), lp.rule_line(section, b.index), b.id,
+                str(lp.path), lp.rule_line(section, index[b.index]), b.id,
                 f"与规则 {a.id} 的结论矛盾（{a.rule.then.decision} / {b.rule.then.decision}），且未用 overrides 说明优先顺序",
             )
         )
