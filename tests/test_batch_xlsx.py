@@ -77,6 +77,7 @@ def test_cells_written_by_openpyxl(tmp_path):
     wb2.close()
 
 
+@pytest.mark.filterwarnings("ignore:Workbook contains no default style")  # openpyxl, about the minimal styles.xml
 def test_cells_written_by_excel_shared_strings_rich_text_errors_1904(tmp_path):
     """A package as Excel writes it: shared strings (rich text, phonetic runs), cached formula results,
     booleans, errors, ISO dates, a custom date format, and the 1904 date system."""
