@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import resource
+import os
 import shutil
 import subprocess
 import sys
@@ -28,45 +28,49 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def rss_mb(who=resource.RUSAGE_SELF) -> float:
-    return resource.getrusage(who).ru_maxrss / 1024
-
-
-def tree_rss_mb(root: int) -> float:
-    """Resident memory of a process and all its descendants (from /proc), in MB."""
+def tree_sample(root: int) -> tuple[float, dict[int, float]]:
+    """(resident MB, {pid: CPU seconds}) of a process and all its descendants, from /proc."""
     parents: dict[int, int] = {}
     rss: dict[int, int] = {}
+    cpu: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
     for d in Path("/proc").iterdir():
         if not d.name.isdigit():
             continue
         try:
             status = (d / "status").read_text()
-        except OSError:
+            stat = (d / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
             continue
         fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        parents[int(d.name)] = int(fields.get("PPid", "0").strip())
-        rss[int(d.name)] = int(fields.get("VmRSS", "0 kB").split()[0]) if "VmRSS" in fields else 0
+        pid = int(d.name)
+        parents[pid] = int(fields.get("PPid", "0").strip())
+        rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0]) if "VmRSS" in fields else 0
+        cpu[pid] = (int(stat[11]) + int(stat[12])) / tick  # utime + stime
     tree, frontier = {root}, [root]
     while frontier:
         p = frontier.pop()
         kids = [c for c, pp in parents.items() if pp == p and c not in tree]
         tree.update(kids)
         frontier.extend(kids)
-    return sum(rss.get(p, 0) for p in tree) / 1024
+    return sum(rss.get(p, 0) for p in tree) / 1024, {p: cpu[p] for p in tree if p in cpu}
 
 
 class PeakSampler:
-    """Samples a process tree's resident memory every 0.2 s while a run is going."""
+    """Samples a process tree's resident memory and CPU time every 0.2 s while a run is going."""
 
     def __init__(self, pid: int):
         import threading
 
         self.peak, self._stop = 0.0, threading.Event()
+        self.cpu: dict[int, float] = {}  # last CPU seconds seen per process of the tree
         self._thread = threading.Thread(target=self._run, args=(pid,), daemon=True)
 
     def _run(self, pid):
         while not self._stop.wait(0.2):
-            self.peak = max(self.peak, tree_rss_mb(pid))
+            mb, cpu = tree_sample(pid)
+            self.peak = max(self.peak, mb)
+            self.cpu.update(cpu)
 
     def __enter__(self):
         self._thread.start()
@@ -214,11 +218,15 @@ def main() -> None:
         print(f"policykit batch, {args.workers} workers: {cases_n} cases, {manifest['counts']['documents']} documents "
               f"+ ledger out + manifest in {wall:.1f} s ({cases_n / wall:.0f} cases/s, process start included)")
         print(f"peak RSS of the batch's process tree (parent + forkserver + workers): {peak:.0f} MB")
+        busy = sum(sampler.cpu.values())
+        print(f"CPU time of that tree: {busy:.1f} s (wall x cores = {wall * os.cpu_count():.1f} s; "
+              f"the difference is time the cores spent on other processes or idle)")
         print(f"ratio (plain extrapolated / policykit): {b_per_case * args.cases / wall:.1f}x")
         print(json.dumps({"date": dt.date.today().isoformat(), "cases": args.cases, "wall_s": round(wall, 1),
                           "rule_cases_per_s": round(rate), "render_ms_per_doc": round(ms, 2),
                           "plain_extrapolated_s": round(b_per_case * args.cases, 1),
-                          "ratio": round(b_per_case * args.cases / wall, 1), "peak_rss_mb": round(peak)},
+                          "ratio": round(b_per_case * args.cases / wall, 1), "peak_rss_mb": round(peak),
+                          "batch_cpu_s": round(busy, 1)},
                          ensure_ascii=False))
     finally:
         shutil.rmtree(work, ignore_errors=True)
