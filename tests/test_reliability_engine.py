@@ -125,3 +125,21 @@ def test_order_comparisons_only_on_numbers_and_dates(cond):
     with pytest.raises(PackError) as info:
         Engine([lp], backend="reference").check(parse_case(BASE, "t"))
     assert "order" in info.value.message and "只适用于数字或日期" in info.value.message
+
+
+@pytest.mark.parametrize("start", ["9999-12-31", "9999-07-01", "9999-12-24"])
+def test_deadline_past_the_calendar_is_unknown_not_a_crash(start):
+    """A start date typed as 9999-12-31 made adding a period raise "year 10000 is out of range"."""
+    lp = pack_of([rule("late", {"missed": {"start": "observations.found_on", "months": 6}},
+                       then={"category": "deadline", "text": "x",
+                             "deadlines": [{"what": "整改", "start": "observations.found_on", "days": 10},
+                                           {"what": "报告", "start": "observations.found_on", "working_days": 10}]}),
+                  rule("open", {"fact": "observations.mining", "is": True},
+                       then={"category": "violation", "text": "x",
+                             "deadlines": [{"what": "整改", "start": "observations.found_on", "months": 6}]})])
+    case = parse_case(dict(BASE, as_of="9999-12-31", observations={"found_on": start, "mining": True}), "t")
+    for backend in ("durable", "reference"):
+        result = Engine([lp], backend=backend).check(case)
+        assert [f.rule for f in result.findings] == ["open"]
+        (d,) = result.findings[0].deadlines
+        assert d.due is None and d.status == "unknown" and "超出公历范围" in d.basis

@@ -145,7 +145,13 @@ def resolve(spec, flat: dict, params: dict, as_of: dt.date, describe=None) -> De
                 basis=f"起算日期（{label}）未填写，无法计算",
             )
         length = counts(spec, params)
-        due = period.add(start, **length)
+        try:
+            due = period.add(start, **length)
+        except (OverflowError, ValueError):  # past 9999-12-31
+            return Deadline(
+                what=spec.what, due=None, status="unknown", start=start, done_on=done_on,
+                basis=f"自{cn_date(start)}起{_period_text(length)}，期满日超出公历范围，无法计算，请核对起算日期",
+            )
         basis = f"自{cn_date(start)}起{_period_text(length)}"
         if from_default:
             basis += "（起算日期未填写，按方案规定日期起算）"
