@@ -143,3 +143,25 @@ def test_deadline_past_the_calendar_is_unknown_not_a_crash(start):
         assert [f.rule for f in result.findings] == ["open"]
         (d,) = result.findings[0].deadlines
         assert d.due is None and d.status == "unknown" and "超出公历范围" in d.basis
+
+
+def test_negated_conditions_stay_within_the_term_limit():
+    """Each negated leaf doubles the DNF ("missing, or different"): this rule once expanded to 640 terms
+    and was rejected as too complex. Dropping terms no fact can match and terms that contain another
+    keeps it small, with the same meaning."""
+    from strategies import PARAMS
+
+    when = {"not": {"all": [{"fact": "licence.status", "eq": "none"}, {"fact": "licence.status", "eq": "none"},
+                            {"not": {"checklist": "清单", "complete": False}}]}}
+    unless = {"any": [{"fact": "licence.status", "eq": "none"},
+                      {"all": [{"fact": "observations.found_on", "within": "win"}, {"checklist": "ban", "complete": True}]},
+                      {"not": {"checklist": "ban", "complete": False}}]}
+    lp = pack_of([rule("r", when, unless=unless, applies_to=["unlicensed_mining"])], PARAMS)
+    from policykit.rules.compile import compile_rules
+
+    (cr,) = compile_rules([lp]).rules
+    assert len(cr.cond.dnf()) <= 64
+    for data in [{}, {"licence": {"status": "valid"}}, {"checklists": {"清单": {"人员": True, "设备": True, "物料": True}}},
+                 {"licence": {"status": "valid"}, "checklists": {"ban": {"people": True}}, "observations": {"found_on": "2024-01-05"}}]:
+        got = fired(lp, data)
+        assert got["durable"] == got["reference"]

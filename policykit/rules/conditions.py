@@ -20,6 +20,7 @@ it inside its safe subset: single-fact patterns only.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -257,19 +258,65 @@ class Not(Node):
 
 
 def _union(parts: list[list[Term]]) -> list[Term]:
-    out = [t for p in parts for t in p]
-    if len(out) > MAX_TERMS:
-        raise ConditionError(f"条件展开后超过 {MAX_TERMS} 个分支，过于复杂，请拆分为多条规则")
-    return out
+    return _prune([t for p in parts for t in p])
 
 
 def _product(parts: list[list[Term]]) -> list[Term]:
     out: list[Term] = [[]]
     for p in parts:
-        out = [a + b for a in out for b in p]
-        if len(out) > MAX_TERMS:
-            raise ConditionError(f"条件展开后超过 {MAX_TERMS} 个分支，过于复杂，请拆分为多条规则")
+        out = _prune([a + b for a in out for b in p])
     return out
+
+
+def _same(a: Any, b: Any) -> bool:
+    return a == b and isinstance(a, bool) == isinstance(b, bool)
+
+
+def _clean(term: Term) -> dict | None:
+    """The term's distinct atoms, keyed (op, field, value); None when no fact can match it: a field
+    both absent ($nex) and tested, or equal to two different values, or equal to and different from one."""
+    atoms: dict[tuple, dict] = {}
+    for a in term:
+        ((op, body),) = a.items()
+        if op.startswith("$"):
+            ((field, v),) = body.items()
+        else:
+            op, field, v = "=", op, body
+        atoms[(op, field, json.dumps(v))] = a
+    absent = {f for op, f, _ in atoms if op == "$nex"}
+    equal: dict[str, Any] = {}
+    for (op, f, _), a in atoms.items():
+        if op != "$nex" and f in absent:
+            return None
+        if op == "=":
+            v = a[f]
+            if f in equal and not _same(equal[f], v):
+                return None
+            equal.setdefault(f, v)
+    for (op, f, _), a in atoms.items():
+        if op == "$neq" and f in equal and _same(equal[f], a["$neq"][f]):
+            return None
+    return atoms
+
+
+def _prune(terms: list[Term]) -> list[Term]:
+    """The same disjunction with fewer terms: drop terms no fact can match, repeated atoms, and terms
+    that contain another term's atoms (whenever they match, the smaller one does too). Negation makes
+    the DNF grow fast; this keeps conditions with several negated parts within ``MAX_TERMS``."""
+    unique: dict[frozenset, Term] = {}
+    for t in terms:
+        atoms = _clean(t)
+        if atoms is not None:
+            unique.setdefault(frozenset(atoms), list(atoms.values()))
+    if len(unique) > 8 * MAX_TERMS:
+        raise ConditionError(f"条件展开后超过 {MAX_TERMS} 个分支，过于复杂，请拆分为多条规则")
+    kept: list[frozenset] = []
+    for k in sorted(unique, key=len):
+        if not any(s <= k for s in kept):
+            kept.append(k)
+    if len(kept) > MAX_TERMS:
+        raise ConditionError(f"条件展开后超过 {MAX_TERMS} 个分支，过于复杂，请拆分为多条规则")
+    return [unique[k] for k in kept]
 
 
 ANCHOR = {"$ex": {"_stage": 1}}
