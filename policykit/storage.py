@@ -46,6 +46,15 @@ def inside(base: Path, *parts: str) -> Path:
     return target
 
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
+def new_file_mode() -> int:
+    """The permissions a newly created file gets under the process's umask (mkstemp would give 0600)."""
+    return 0o666 & ~_UMASK
+
+
 def atomic_write_bytes(path: Path | str, data: bytes, fsync: bool = True) -> Path:
     """Write to a temporary file in the same folder, fsync, then rename into place.
 
@@ -56,6 +65,7 @@ def atomic_write_bytes(path: Path | str, data: bytes, fsync: bool = True) -> Pat
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, new_file_mode())  # mkstemp makes 0600: outputs get what any new file gets
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             if fsync:

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from ..facts.enums import CaseKind
 from ..findings.model import STATUS_LABELS
 from ..rules.schema import DOCUMENT_KINDS
+from ..storage import new_file_mode
 
 CASE_HEADERS = ["输入行号", "案件编号", "乡镇", "村", "名称", "类型", "需处理", "查处结论", "下一时限", "到期日",
                 "时限状态", "责任岗位", "移送", "文书及文号", "销号状态", "输入错误"]
@@ -179,6 +180,7 @@ class LedgerOut:
         os.close(fd)
         try:
             self.wb.save(tmp)
+            os.chmod(tmp, new_file_mode())
             os.replace(tmp, self.path)
         except BaseException:
             if os.path.exists(tmp):

@@ -25,7 +25,7 @@ from .. import __version__
 from ..errors import InputError
 from ..facts.load import iter_case_files
 from ..facts.model import Case
-from ..storage import sha256_file
+from ..storage import new_file_mode, sha256_file
 from ..yamlio import LineDict, load_yaml
 from . import work
 from .journal import Journal
@@ -471,6 +471,7 @@ def _write_manifest(out: Path, opts: Options, fp: dict, summary: Summary, cases:
     head = json.dumps(doc, ensure_ascii=False, indent=1)
     fd, tmp = tempfile.mkstemp(prefix=".manifest.json.", suffix=".tmp", dir=out)
     try:
+        os.fchmod(fd, new_file_mode())
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(head[:-2] + ',\n "cases": [\n')
             first = True

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import signal
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
-from ..storage import atomic_write_bytes, inside, safe_case_dirname
+from ..storage import inside, safe_case_dirname
 from .ledger_in import RawRow, make_row
 from .ledger_out import CaseLine, case_line
 
@@ -76,6 +77,7 @@ class Worker:
 
         self.cfg = cfg
         self.out_dir = Path(cfg.out_dir)
+        self.out_resolved = self.out_dir.resolve()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", FallbackWarning)  # the parent announces it once
             self.engine = Engine(load_packs(cfg.rules_dir), backend=cfg.engine)
@@ -120,6 +122,7 @@ class Worker:
 
         town, folder = case_folder(case)
         target = inside(self.out_dir, town, folder)
+        target.mkdir(parents=True, exist_ok=True)
         files = []
         for job, number in zip(jobs, numbers):
             data, ctx = render_numbered(job, number)
@@ -136,8 +139,18 @@ class Worker:
         return files
 
     def _write(self, path: Path, data: bytes, kind: str, number: str) -> dict:
-        atomic_write_bytes(path, data, fsync=False)  # resume re-checks every file's hash
-        return {"path": path.relative_to(self.out_dir.resolve()).as_posix(),
+        """Atomically (a temporary name, then rename), without fsync: resume re-checks every file's hash.
+        The temporary name carries the process id: no other process writes this case's files."""
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)  # the umask applies
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+        return {"path": path.relative_to(self.out_resolved).as_posix(),
                 "sha256": hashlib.sha256(data).hexdigest(), "kind": kind, "number": number}
 
     def handle(self, msg: tuple):
