@@ -34,17 +34,34 @@ def rule(rule_id: str, when, **extra) -> dict:
     return {"id": rule_id, "title": f"规则{rule_id}", "clause": "002-5", "source": {"where": "三", "quote": "三不留、一毁闭"},
             "when": when, "then": {"category": "violation", "text": "x"}, **extra}
 
-# A small fact vocabulary for condition trees: one field of each type.
+# A fact vocabulary for condition trees: fields of every type, with values that sit on, next to and
+# far from the literals, plus values that once tripped durable-rules (exponent-form numbers, ints
+# beyond 64 bits, text that looks like JSON or markup).
+_STR = ["县交通运输局", "县交通运输局 ", "", "A&B<公司>", '引号"\\', "1e+16", "$ex", "🏔️", "{{ 7*7 }}", "某"]
 FIELDS = {
     "licence.status": [m.value for m in LicenceStatus],
     "operator.kind": [m.value for m in OperatorKind],
     "observations.mining": [True, False],
     "flags.bad_public_impact": [True, False],
-    "observations.found_on": [20231229, 20240101, 20240102, 20240701],
-    "flags.mineral_value_yuan": [0, 50000, 100000, 100001],
-    "licence.boundary_exceeded_times": [0, 1, 2, 3],
+    "observations.found_on": [20231229, 20240101, 20240102, 20240229, 20240701],
+    "stopped_mine.accepted_on": [20231231, 20240101, 20240102],
+    "flags.mineral_value_yuan": [0, 0.5, 1e-05, 50000, 99999.99, 100000, 100000.5, 1e16, 1e22],
+    "restoration.area_mu": [0, 3e-07, 1.5, 2],
+    "licence.boundary_exceeded_times": [0, 1, 2, 3, 2**53 - 1, 2**53],
+    "project.approving_department": _STR,
+    "operator.name": _STR,
 }
 DATE_FIELDS = ["observations.found_on", "observations.reported_to_town_on"]
+KINDS = ["unlicensed_mining", "stopped_mine", "quarry_application"]
+RULE_IDS = ["r", "a-b", "a_b", "a.b", "a b", "甲", "乙", "甲乙", "r0", "R0", "x" * 60]
+PARAMS = {
+    "ban": {"items": {"people": "不留人员", "kit": "不留设备"}},
+    "清单": {"items": {"人员": "不留人员", "设备": "不留设备", "物料": "不留物料"}},
+    "win": {"start": dt.date(2024, 1, 1), "end": dt.date(2024, 2, 29)},
+    "nwin": {"start": 1, "end": 2},
+    "threshold": 100000,
+    "deadline": dt.date(2024, 1, 2),
+}
 
 
 def leaf(rule_ids: list[str]):
@@ -59,9 +76,20 @@ def leaf(rule_ids: list[str]):
         return st.sampled_from(ops).flatmap(lambda op: _value(op, values).map(lambda v: {"fact": path, op: v}))
 
     leaves = [st.sampled_from(list(FIELDS)).flatmap(cmp_for),
-              st.sampled_from([True, False]).map(lambda c: {"checklist": "ban", "complete": c}),
-              st.sampled_from([1, 2, 3]).map(lambda n: {"missed": {"start": "observations.found_on", "working_days": n,
-                                                                   "done": "observations.reported_to_town_on"}})]
+              st.sampled_from(["ban", "清单"]).flatmap(
+                  lambda name: st.booleans().map(lambda c: {"checklist": name, "complete": c})),
+              st.sampled_from([{"fact": "observations.found_on", "within": "win"},
+                               {"fact": "licence.boundary_exceeded_times", "within": "nwin"},
+                               {"fact": "flags.mineral_value_yuan", "gte": {"param": "threshold"}},
+                               {"fact": "kind", "in": KINDS[:2]}]),
+              st.sampled_from([
+                  {"start": "observations.found_on", "working_days": 1, "done": "observations.reported_to_town_on"},
+                  {"start": "observations.found_on", "working_days": 3, "done": "observations.reported_to_town_on"},
+                  {"start": "observations.found_on", "days": 2},
+                  {"start": "stopped_mine.accepted_on", "months": 1, "done": "observations.reported_to_town_on"},
+                  {"start": "stopped_mine.accepted_on", "default_start": "deadline", "days": 1},
+                  {"param": "deadline", "done": "observations.reported_to_town_on"},
+              ]).map(lambda spec: {"missed": dict(spec)})]
     if rule_ids:
         leaves.append(st.sampled_from(rule_ids).map(lambda r: {"finding": r}))
     return st.one_of(leaves)
@@ -91,22 +119,30 @@ def condition(rule_ids: list[str]):
 
 @st.composite
 def rules(draw, n_max=5):
+    """A list of rules with odd ids (punctuation, Chinese), each condition free to refer to earlier rules'
+    findings (so the pack has several stages), some with applies_to and unless."""
+    ids = draw(st.lists(st.sampled_from(RULE_IDS), min_size=1, max_size=n_max, unique=True))
     out = []
-    for i in range(draw(st.integers(1, n_max))):
-        out.append({
-            "id": f"r{i}", "title": f"规则{i}", "clause": "002-5",
+    for i, rid in enumerate(ids):
+        r = {
+            "id": rid, "title": f"规则{i}", "clause": "002-5",
             "source": {"where": "三", "quote": "三不留、一毁闭"},
-            "when": draw(condition([f"r{j}" for j in range(i)])),
+            "when": draw(condition(ids[:i])),
             "then": {"category": "violation", "text": "x"},
-        })
+        }
+        if draw(st.integers(0, 3)) == 0:
+            r["applies_to"] = draw(st.lists(st.sampled_from(KINDS), min_size=1, max_size=2, unique=True))
+        if draw(st.integers(0, 3)) == 0:
+            r["unless"] = draw(condition(ids[:i]))
+        out.append(r)
     return out
 
 
 @st.composite
 def flat_case(draw):
-    """A case as YAML data over the small vocabulary (values may be missing)."""
-    data: dict = {"id": "g", "kind": "unlicensed_mining", "as_of": draw(st.sampled_from(
-        [dt.date(2024, 1, 1), dt.date(2024, 1, 3), dt.date(2024, 7, 2)])),
+    """A case as YAML data over the vocabulary above (any value may be missing)."""
+    data: dict = {"id": "g", "kind": draw(st.sampled_from(KINDS)), "as_of": draw(st.sampled_from(
+        [dt.date(2024, 1, 1), dt.date(2024, 1, 3), dt.date(2024, 2, 2), dt.date(2024, 7, 2)])),
         "jurisdiction": {"county": "测试县"}}
     for path, values in FIELDS.items():
         if draw(st.booleans()):
@@ -116,9 +152,13 @@ def flat_case(draw):
             _put(data, path, v)
     if draw(st.booleans()):
         _put(data, "observations.reported_to_town_on", from_int(draw(st.sampled_from(FIELDS["observations.found_on"]))))
-    items = {k: draw(st.booleans()) for k in ("people", "kit") if draw(st.booleans())}
-    if items:
-        data["checklists"] = {"ban": items}
+    checklists = {}
+    for name, spec in (("ban", PARAMS["ban"]), ("清单", PARAMS["清单"])):
+        items = {k: draw(st.booleans()) for k in spec["items"] if draw(st.booleans())}
+        if items:
+            checklists[name] = items
+    if checklists:
+        data["checklists"] = checklists
     return data
 
 
@@ -186,4 +226,60 @@ def shipped_case(draw, packs, values):
     for path in ("observations.found_on", "stopped_mine.classified_on", "stopped_mine.accepted_on"):
         if draw(st.booleans()):
             _put(data, path, draw(st.dates(dt.date(2021, 1, 1), dt.date(2026, 12, 31))))
+    return data
+
+
+# -- any valid case -----------------------------------------------------------------------------------
+
+HOSTILE = ["A&B<公司>", '"引号"\'单引号\'', "控制\x07字符\x1b[31m", "🏔️⛏️", "{{ 7*7 }}", "{% for x in y %}", "[red]标记[/red]",
+           "../../etc/x", "CON", 'a/b\\c:d*e?f"g<h>i|j', "\u202e反转", "1e+16", "$ex", "长" * 5000, " ", "\t"]
+
+
+def text():
+    return st.one_of(st.sampled_from(HOSTILE), st.text(max_size=30))
+
+
+def _field_value(ftype: str):
+    if ftype == "bool":
+        return st.one_of(st.booleans(), st.sampled_from(["是", "否"]))
+    if ftype == "date":
+        return st.one_of(st.dates(dt.date(2019, 1, 1), dt.date(2028, 12, 31)),
+                         st.sampled_from([dt.date(1, 1, 1), dt.date(1900, 1, 1), dt.date(9999, 12, 31)]),
+                         st.dates(dt.date(2020, 1, 1), dt.date(2026, 12, 31)).map(lambda d: f"{d.year}年{d.month}月{d.day}日"))
+    if ftype == "int":
+        return st.one_of(st.integers(0, 12), st.integers(0, 2**53))
+    if ftype == "float":
+        return st.one_of(st.integers(0, 500_000), st.sampled_from([0.5, 1e-05, 99999.99, 1e16, 1e22, 2.0**53 + 2]),
+                         st.floats(0, 1e25, allow_nan=False, allow_infinity=False))
+    cls = enum_of(ftype)
+    if cls is not None:
+        return st.sampled_from([m.value for m in cls] + [m.label for m in cls])
+    return text()
+
+
+@st.composite
+def any_case(draw, packs, i: int = 0):
+    """Any valid case: every field of the fact model may be given, with any value of its type (hostile
+    text, extreme dates and numbers, Chinese enum terms and dates), in a jurisdiction some pack governs."""
+    from policykit.facts.flatten import field_types
+
+    gov = dict(draw(st.sampled_from([lp.pack.pack.governs for lp in packs] + [{}])))
+    gov["township"] = draw(st.one_of(st.sampled_from(["槐阳镇", "东园镇", "徐家渡镇"]), text()))
+    ids = text().filter(lambda t: t.strip()).map(lambda t: f"{t[:190]}{i}")  # the model caps ids at 200 characters
+    data: dict = {"id": draw(st.one_of(st.just(f"c{i}"), ids)),
+                  "kind": draw(_field_value("enum:CaseKind")),
+                  "as_of": draw(st.dates(dt.date(2019, 1, 1), dt.date(2028, 12, 31))), "jurisdiction": gov}
+    for path, ftype in field_types().items():
+        if path in ("id", "kind", "as_of") or path.startswith("jurisdiction.") or not draw(st.integers(0, 3)) == 0:
+            continue
+        _put(data, path, draw(_field_value(ftype)))
+    lists: dict = {}
+    for lp in packs:
+        for name, spec in lp.pack.params.items():
+            if isinstance(spec, dict) and isinstance(spec.get("items"), dict) and draw(st.booleans()):
+                lists[name] = {k: draw(st.booleans()) for k in spec["items"] if draw(st.booleans())}
+    if draw(st.integers(0, 4)) == 0:
+        lists[draw(text())] = {draw(text()): draw(st.booleans())}
+    if lists:
+        data["checklists"] = lists
     return data
