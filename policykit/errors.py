@@ -9,6 +9,17 @@ import dataclasses
 from dataclasses import dataclass
 
 
+SHOWN_MAX = 40
+
+
+def shown(value) -> str:
+    """A value as quoted in a message: long text is cut, with its length, so one bad cell cannot flood the report."""
+    text = str(value)
+    if len(text) <= SHOWN_MAX:
+        return text
+    return f"{text[:SHOWN_MAX]}…（共{len(text)}字）"
+
+
 @dataclass
 class InputError(Exception):
     """A problem in user input (case file, ledger, rule pack, template)."""
@@ -37,7 +48,7 @@ class InputError(Exception):
         if self.column:
             parts.append(f"“{self.column}”列")
         if self.case:
-            parts.append(f"案件 {self.case}")
+            parts.append(f"案件 {shown(self.case)}")
         if self.field:
             parts.append(f"字段 {self.field}")
         return "，".join(parts)

@@ -26,6 +26,7 @@ EXPECTED = {
     "duplicate_ids.yaml": (2, "id", "重复"),
     "empty.yaml": (None, None, "文件为空"),
     "unknown_field.yaml": (4, "observatons", "observations"),
+    "id_too_long.yaml": (2, "id", "不超过 200 个字"),
 }
 
 

@@ -5,7 +5,7 @@ import difflib
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import InputError
+from ..errors import InputError, shown
 from .dates import EXPECTED as DATE_EXPECTED
 from .flatten import enum_of, field_types
 from .model import Case
@@ -44,7 +44,7 @@ def explain(err: dict, model: type[BaseModel] = Case) -> tuple[str, str | None]:
     loc = tuple(err["loc"])
     path = _path(loc)
     ftype = field_types().get(path)
-    value = err.get("input")
+    value = shown(err.get("input"))
     if kind == "missing":
         return "缺少必填字段", "填写该字段"
     if kind == "extra_forbidden":
@@ -68,6 +68,10 @@ def explain(err: dict, model: type[BaseModel] = Case) -> tuple[str, str | None]:
         return f"“{value}”过小", f"不小于 {err['ctx']['ge']} 的数"
     if kind in ("greater_than_equal", "greater_than"):
         return f"“{value}”不能为负数", "不小于 0 的数"
+    if kind == "string_too_long":
+        return f"“{value}”过长", f"不超过 {err['ctx']['max_length']} 个字的文字"
+    if kind == "string_too_short":
+        return "不能为空", f"至少 {err['ctx']['min_length']} 个字的文字"
     if kind.startswith("string"):
         return f"“{value}”不是文字", _TYPE_TEXT["str"]
     if kind in ("model_type", "model_attributes_type", "dict_type"):
