@@ -571,7 +571,7 @@ def closure_decision(b: Builder):
         "{% if case.licence.valid_to %}，有效期至{{ case.licence.valid_to|cn_date }}{% endif %}）"
         "位于{{ place }}。经调查核实，现查明有关情况如下：")
     b.h1("一、认定的事实")
-    b.loop("{%p for f in findings %}", [("（{{ loop.index|cn_num }}）{{ f.text }}", None)])
+    b.loop("{%p for fact in closure.facts %}", [("（{{ loop.index|cn_num }}）{{ fact }}", None)])
     b.h1("二、决定的依据")
     basis_list(b, "本府作出本决定，依据以下规定：")
     b.h1("三、关闭决定及有关事项")

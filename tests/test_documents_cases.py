@@ -73,8 +73,11 @@ def test_closure_decision_from_real_case(checked, output):
     for s in ("上高县人民政府文件", "上高县黄土坡矿业有限公司：", "修复责任主体：上高县黄土坡矿业有限公司",
               "修复期限：2024年3月31日前完成裸露区环境整治并通过验收", "修复监管主体：徐家渡镇人民政府",
               "注销申请期限：2024年4月24日前", "后期管护责任主体：徐家渡镇人民政府", "先修复后注销",
-              "《上高县停产非煤矿山生态环境整治专项行动方案》", "宜春市人民政府", "2024年5月6日"):
+              "《上高县停产非煤矿山生态环境整治专项行动方案》", "宜春市人民政府", "2024年5月6日",
+              "徐家渡镇人民政府结合采矿权人意见提出注销关闭的处置意见，于2023年10月30日经县政府研究同意"):
         assert s in text, s
+    facts = text.split("一、认定的事实")[1].split("二、决定的依据")[0]
+    assert "由县政府下达关闭决定文书" not in facts  # the rule ordering the decision is its basis, not a fact
 
 
 def test_changing_the_rule_pack_changes_the_document(tmp_path, example_cases):

@@ -180,7 +180,7 @@ def test_check_reports_unclosed_loop_at_its_start(tmp_path):
 
     (problem,) = check_template(_edit(tmp_path, "closure_decision", edit), sample_context("closure_decision"))
     assert "没有结束" in problem.message and "endfor" in problem.message
-    assert problem.text == "{%p for f in findings %}"
+    assert problem.text == "{%p for fact in closure.facts %}"
 
 
 def test_check_reports_table_cell(tmp_path):

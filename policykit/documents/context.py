@@ -219,6 +219,7 @@ def _closure(ctx: dict, job: Job, issuing: Issuing, kcfg: dict) -> None:
     operator = ctx["operator_name"]
     extra = _fmt_extra(ctx)
     ctx["closure"] = {
+        "facts": _closure_facts(job, ctx),
         "restoration_party": operator,
         "restoration_deadline": restore_text,
         "restoration": restore,
@@ -228,6 +229,24 @@ def _closure(ctx: dict, job: Job, issuing: Issuing, kcfg: dict) -> None:
         "cancel_days": cancel_days,
         "aftercare": issuing.fmt(kcfg.get("aftercare", "{township_gov}"), **extra),
     }
+
+
+_GROUND_CATEGORIES = ("violation", "decision")
+
+
+def _closure_facts(job: Job, ctx: dict) -> list[str]:
+    """What the decision finds: the clerk's notes, the county's classification, and the findings that are
+    grounds for closing (violations, decisions). The rule that orders the decision itself is its basis, not a fact."""
+    case, facts = job.case, []
+    if case is not None and case.notes:
+        facts.append(case.notes)
+    sm = case.stopped_mine if case is not None else None
+    if sm is not None and sm.classification is not None and sm.classification.value == "cancel":
+        agreed = f"，于{filters.cn_date(sm.classified_on)}经县政府研究同意" if sm.classified_on else "，经县政府研究同意"
+        facts.append(f"{ctx['mine_name']}为停产矿山，{ctx['township_gov']}结合采矿权人意见提出注销关闭的处置意见{agreed}。")
+    ordering = {f.rule for f in job.findings}
+    facts += [f.text for f in job.all_findings if f.category in _GROUND_CATEGORIES and f.rule not in ordering]
+    return facts or [f.text for f in job.findings]
 
 
 def _review(ctx: dict, job: Job, issuing: Issuing, kcfg: dict) -> None:
