@@ -686,7 +686,7 @@ def rectification_notice(b: Builder):
         ["{{ loop.index }}", "{{ it.problem }}。整改要求：{{ it.requirement }}", "{{ it.unit }}",
          "{{ it.person }}", "{{ it.deadline }}{% if it.what %}（{{ it.what }}）{% endif %}"],
         "{%tr for it in items %}",
-        [15, 71, 26, 18, 26],
+        [14, 62, 30, 24, 26],
     )
     b.h1("二、有关要求")
     b.p("（一）请对照上表逐项整改，明确整改要求、责任单位、责任人和整改时限，建立台账，整改一项、销号一项。",

@@ -80,6 +80,18 @@ def test_closure_decision_from_real_case(checked, output):
     assert "由县政府下达关闭决定文书" not in facts  # the rule ordering the decision is its basis, not a fact
 
 
+def test_rectification_items_fall_back_to_the_addressee(checked, output):
+    """With no 整改 unit or person in the case and none in the finding, the operator told to rectify is the
+    responsible unit (not a blank), and the requirement names what is due, each row with its deadline."""
+    _, written = output
+    (path,) = [p for p in written["shg-2024-003"] if _kind(p) == "rectification_notice"]
+    d = open_docx(path)
+    header, *rows = [[c.text for c in r.cells] for r in d.tables[0].rows]
+    assert header == ["序号", "问题及整改要求", "责任单位", "责任人", "整改时限"]
+    assert rows and all(r[2] == "上高县金华瓷土有限公司" for r in rows), rows
+    assert all(re.search(r"20\d\d年\d{1,2}月\d{1,2}日", r[4]) for r in rows), rows
+
+
 def test_changing_the_rule_pack_changes_the_document(tmp_path, example_cases):
     """Edit a deadline in the 上高 pack: the closure decision's restoration deadline follows."""
     from policykit.rules.engine import Engine

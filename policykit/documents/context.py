@@ -268,6 +268,8 @@ def _stop(ctx: dict, job: Job, issuing: Issuing, kcfg: dict) -> None:
 def _rectification(ctx: dict, job: Job, issuing: Issuing, kcfg: dict) -> None:
     case = job.case
     rect = case.rectification if case is not None else None
+    addressee = ctx["operator_name"] if case is not None and case.operator.name else filters.BLANK
+    legal_rep = (case.operator.legal_rep if case is not None else None) or filters.BLANK
     items = []
     for f in job.findings:
         open_ = sorted((d for d in f.deadlines if d.status != "met"), key=lambda d: (d.due is None, d.due or dt.date.max))
@@ -276,10 +278,12 @@ def _rectification(ctx: dict, job: Job, issuing: Issuing, kcfg: dict) -> None:
         if due is None and rect is not None and rect.deadline:
             due = rect.deadline
         requirement = "；".join(f.actions) or (rect.requirement if rect and rect.requirement else "") or f.text
-        unit = (rect.unit if rect and rect.unit else None) or "、".join(a.unit for a in f.accountable) or filters.BLANK
+        # The clerk's entry first, then the finding's accountable units; else the notice's addressee, who must
+        # rectify, and its legal representative.
+        unit = (rect.unit if rect and rect.unit else None) or "、".join(a.unit for a in f.accountable) or addressee
         person = (rect.person if rect and rect.person else None) or "、".join(
             a.position for a in f.accountable
-        ) or filters.BLANK
+        ) or legal_rep
         if due:
             deadline = filters.cn_date(due)
         elif chosen is not None:
