@@ -763,7 +763,7 @@ def transfer_letter(b: Builder):
         "涉嫌{{ transfer.reason }}，依据《行政执法机关移送涉嫌犯罪案件的规定》，现将该案移送你单位，请依法审查。")
     b.tag("{%p else %}")
     b.p("我单位在查处{{ case.name|blank }}（位于{{ place }}）有关问题过程中，发现{{ transfer.reason }}的问题线索，"
-        "现将有关线索移送你单位，请依规依纪依法处理。")
+        "现将有关线索移送你单位，请{% if transfer.to == 'discipline' %}依规依纪依法{% else %}依法审查{% endif %}处理。")
     b.tag("{%p endif %}")
     b.h1("一、基本事实")
     b.loop("{%p for f in findings %}", [("（{{ loop.index|cn_num }}）{{ f.text }}", None)])
