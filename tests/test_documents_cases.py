@@ -92,6 +92,22 @@ def test_rectification_items_fall_back_to_the_addressee(checked, output):
     assert all(re.search(r"20\d\d年\d{1,2}月\d{1,2}日", r[4]) for r in rows), rows
 
 
+def test_transfer_letter_request_fits_the_recipient(checked, output):
+    """依规依纪依法 is asked of the discipline commission only; police and procuratorate are asked to 依法审查."""
+    _, written = output
+    letters = [p for paths in written.values() for p in paths if _kind(p) == "transfer_letter"]
+    seen = set()
+    for path in letters:
+        d = open_docx(path)
+        (to,) = [p.text for p in paragraphs_by_style(d, "GWRecipient")]
+        text = full_text(d)
+        discipline = "纪律检查委员会" in to or "纪委" in to
+        seen.add(discipline)
+        assert ("依规依纪依法处理" in text) == discipline, (path.name, to)
+        assert "依法审查" in text or discipline, (path.name, to)
+    assert seen == {True, False}  # the examples transfer to both kinds of recipient
+
+
 def test_changing_the_rule_pack_changes_the_document(tmp_path, example_cases):
     """Edit a deadline in the 上高 pack: the closure decision's restoration deadline follows."""
     from policykit.rules.engine import Engine
