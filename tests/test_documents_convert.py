@@ -148,7 +148,7 @@ def test_case_report_pdf_embeds_cjk_fonts(tmp_path):
     (tmp_path / "r.pdf").write_bytes(data)
     text = _flat(_pdftext(tmp_path / "r.pdf"))
     for s in ("案件检查报告", "SG-2024-007", "注销矿山由县政府下达关闭决定文书", "《上高县停产非煤矿山生态环境整治专项行动方案》四3",
-              "完成裸露区环境整治并通过验收", "2024年3月31日", "已逾期", "推理过程", "停产矿山·处置类别：注销"):
+              "完成裸露区环境整治并通过验收", "2024年3月31日", "已逾期", "推理过程", "停产矿山·处置类别：注销", "决定：关闭"):
         assert _flat(s) in text, s
 
 

@@ -82,6 +82,22 @@ def test_contradictory_decisions_need_precedence(rules_dir):
     assert not any("结论矛盾" in p.message for p in problems(rules_dir, fixed))
 
 
+def test_contradiction_is_named_in_chinese(rules_dir):
+    text = PACK.replace("then:\n      category: violation", "then:\n      decision: refuse\n      category: violation", 1)
+    text = text.replace("then: {category: disposition, text: 按标准取缔}", "then: {category: decision, decision: approve, text: 批准}")
+    (msg,) = [p.message for p in problems(rules_dir, text) if "结论矛盾" in p.message]
+    assert "不予批准" in msg and "批准" in msg and "refuse" not in msg
+
+
+def test_unknown_decision_is_a_schema_error_at_its_line(rules_dir):
+    text = PACK.replace("then:\n      category: violation", "then:\n      decision: shut\n      category: violation", 1)
+    (rules_dir / "t.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_pack(rules_dir / "t.yaml")
+    assert "未知的决定“shut”" in info.value.render() and "stop（责令停止违法行为）" in info.value.render()
+    assert info.value.line
+
+
 def test_rule_without_source_is_a_schema_error(rules_dir):
     text = PACK.replace('    source: {where: "三 边查边改 1①", quote: "对经查明的无证非法采矿问题依法立案查处"}\n', "", 1)
     (rules_dir / "t.yaml").write_text(text, encoding="utf-8")

@@ -14,7 +14,7 @@ from typing import Any, Iterable
 from ..facts.dates import cn_date as _cn_date
 from ..facts.dates import parse_date
 from ..findings.model import STATUS_LABELS
-from ..rules.schema import CATEGORIES, DOCUMENT_KINDS, TRANSFER_TARGETS
+from ..rules.schema import CATEGORIES, DECISIONS, DOCUMENT_KINDS, TRANSFER_TARGETS
 
 BLANK = "＿＿＿＿"
 
@@ -120,6 +120,10 @@ def category_label(category: str | None) -> str:
     return CATEGORIES.get(category or "", category or "")
 
 
+def decision_label(decision: str | None) -> str:
+    return DECISIONS.get(decision or "", decision or "")
+
+
 def kind_name(kind: str | None) -> str:
     return DOCUMENT_KINDS.get(kind or "", kind or "")
 
@@ -164,6 +168,7 @@ FILTERS = {
     "blank": blank,
     "status_label": status_label,
     "category_label": category_label,
+    "decision_label": decision_label,
     "kind_name": kind_name,
     "transfer_label": transfer_label,
     "citation": citation,

@@ -20,7 +20,7 @@ from ..facts.flatten import enum_of, path_type
 from .compile import compile_rules
 from .conditions import All, Cmp, ConditionError, FindingRef
 from .loader import LoadedPack
-from .schema import DeadlineSpec
+from .schema import DECISIONS, DeadlineSpec
 
 CONFLICTS = {frozenset(p) for p in [("refuse", "approve"), ("close", "extend"), ("cancel", "extend"), ("stop", "resume")]}
 _WS = re.compile(r"\s+")
@@ -235,7 +235,7 @@ def _conflicts(lp: LoadedPack, compiled, section: str, index: list[int]) -> list
         out.append(
             Problem(
                 str(lp.path), lp.rule_line(section, index[b.index]), b.id,
-                f"与规则 {a.id} 的结论矛盾（{a.rule.then.decision} / {b.rule.then.decision}），且未用 overrides 说明优先顺序",
+                f"与规则 {a.id} 的结论矛盾（{DECISIONS[a.rule.then.decision]} / {DECISIONS[b.rule.then.decision]}），且未用 overrides 说明优先顺序",
             )
         )
     return out

@@ -43,6 +43,24 @@ CATEGORIES = {
 }
 
 
+# What a rule decides (``then.decision``): id -> Chinese term. Two rules with a conflicting pair need a precedence.
+DECISIONS = {
+    "stop": "责令停止违法行为",
+    "ban": "依法取缔",
+    "close": "关闭",
+    "cancel": "注销",
+    "revoke": "吊销采矿许可证",
+    "refuse": "不予批准",
+    "approve": "批准",
+    "review": "依法审查",
+    "extend": "延续",
+    "resume": "整改到位后恢复施工",
+    "disqualify": "取消承担工程项目资格",
+    "relocate": "迁入工业园区",
+    "seize": "查封扣押",
+}
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -112,6 +130,9 @@ class Conclusion(Strict):
         bad = [d for d in self.documents if d not in DOCUMENT_KINDS]
         if bad:
             raise ValueError(f"未知的文书类型 {bad}，可选：{', '.join(DOCUMENT_KINDS)}")
+        if self.decision is not None and self.decision not in DECISIONS:
+            options = "、".join(f"{k}（{v}）" for k, v in DECISIONS.items())
+            raise ValueError(f"未知的决定“{self.decision}”，可选：{options}")
         return self
 
 
