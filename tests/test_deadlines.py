@@ -73,7 +73,7 @@ def test_period_from_param_and_late_flag():
     spec = DeadlineSpec(what="申请注销", start="stopped_mine.accepted_on", days={"param": "apply_days"}, done="stopped_mine.cancellation_applied_on")
     flat = {"stopped_mine.accepted_on": 20240301, "stopped_mine.cancellation_applied_on": 20240410}
     d = resolve(spec, flat, {"apply_days": 30}, D(2024, 4, 20))
-    assert d.due == D(2024, 4, 1) and d.status == "met" and d.late is True
+    assert d.due == D(2024, 4, 1) and d.status == "overdue" and d.late is True and d.done is True
     d = resolve(spec, flat, {"apply_days": 60}, D(2024, 4, 20))
     assert d.due == D(2024, 4, 30) and d.late is False
     with pytest.raises(ValueError, match="不是整数"):

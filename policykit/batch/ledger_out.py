@@ -44,7 +44,7 @@ TARGETS = {
 
 
 def _next_deadline(result):
-    open_ = [d for f in result.findings for d in f.deadlines if d.due and d.status != "met"]
+    open_ = [d for f in result.findings for d in f.deadlines if d.due and not d.done]
     return min(open_, key=lambda d: d.due) if open_ else None
 
 

@@ -295,7 +295,7 @@ def sites_by_township(ledger: Path, rules_dir=None) -> dict[str, list[dict]]:
         acting = [f for f in result.findings if f.requires_action]
         if not acting:
             continue
-        dues = [d.due for f in acting for d in f.deadlines if d.due and d.status != "met"]
+        dues = [d.due for f in acting for d in f.deadlines if d.due and not d.done]
         out[c.jurisdiction.township or ""].append({
             "name": c.name or c.id, "kind": CaseKind(c.kind).label, "village": c.jurisdiction.village,
             "basis": acting[0].title, "due": cn_date(min(dues)) if dues else "立即",

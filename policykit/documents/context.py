@@ -77,7 +77,7 @@ def finding_view(f: Finding) -> dict:
 
 def deadline_view(d, f: Finding | None = None) -> dict:
     v = plain(d)
-    v["status_label"] = filters.status_label(d.status)
+    v["status_label"] = filters.status_label(d.status, d.late)
     v["due_text"] = filters.cn_date(d.due) if d.due else (d.basis or "期限待定")
     if f is not None:
         v["rule"] = f.rule
@@ -272,7 +272,7 @@ def _rectification(ctx: dict, job: Job, issuing: Issuing, kcfg: dict) -> None:
     legal_rep = (case.operator.legal_rep if case is not None else None) or filters.BLANK
     items = []
     for f in job.findings:
-        open_ = sorted((d for d in f.deadlines if d.status != "met"), key=lambda d: (d.due is None, d.due or dt.date.max))
+        open_ = sorted((d for d in f.deadlines if not d.done), key=lambda d: (d.due is None, d.due or dt.date.max))
         chosen = open_[0] if open_ else (max(f.deadlines, key=lambda d: d.due or dt.date.min) if f.deadlines else None)
         due = chosen.due if chosen is not None else None
         if due is None and rect is not None and rect.deadline:

@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 from ..facts.dates import cn_date as _cn_date
 from ..facts.dates import parse_date
-from ..findings.model import STATUS_LABELS
+from ..findings.model import status_label as _status_label
 from ..rules.schema import CATEGORIES, DECISIONS, DOCUMENT_KINDS, TRANSFER_TARGETS
 
 BLANK = "＿＿＿＿"
@@ -112,8 +112,8 @@ def blank(value: Any, placeholder: str = BLANK) -> Any:
     return value
 
 
-def status_label(status: str | None) -> str:
-    return STATUS_LABELS.get(status or "", status or "")
+def status_label(status: str | None, late: bool = False) -> str:
+    return _status_label(status, late)
 
 
 def category_label(category: str | None) -> str:

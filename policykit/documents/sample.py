@@ -68,7 +68,7 @@ def stopped_mine_result(case: Case) -> CaseResult:
             text="注销矿山须于2023年12月底前编制完生态修复方案，2024年3月底前全面完成裸露区环境整治工作并通过验收。",
             deadlines=[
                 Deadline(what="编制完生态修复方案", due=dt.date(2023, 12, 31), status="met",
-                         done_on=dt.date(2023, 12, 20), basis="规定期限2023年12月31日"),
+                         done_on=dt.date(2023, 12, 20), done=True, basis="规定期限2023年12月31日"),
                 Deadline(what="完成裸露区环境整治并通过验收", due=dt.date(2024, 3, 31), status="overdue",
                          basis="规定期限2024年3月31日"),
             ],

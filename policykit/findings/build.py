@@ -53,10 +53,12 @@ def build(cr: CRule, flat: dict, ctx: Ctx, as_of: dt.date, values: dict, finding
     because = cr.cond.explain(flat, ctx, describe)
     because.append(f"依据规则 {rule.id}（{rule.title}）：《{meta.title}》{rule.source.where}“{rule.source.quote}”")
     deadlines = [resolve(s, flat, cr.pack.pack.params, as_of, describe) for s in then.deadlines]
-    # A time-limit finding whose every deadline is met asks nothing more of anyone.
-    done = then.category == "deadline" and deadlines and all(d.status == "met" for d in deadlines)
+    # A time-limit finding whose every deadline is done asks nothing more of anyone; being late has its
+    # own consequences in other rules.
+    done = then.category == "deadline" and deadlines and all(d.done for d in deadlines)
     if done:
-        because.append("各项时限均已完成，无需再处理")
+        late = "（其中有逾期完成）" if any(d.late for d in deadlines) else ""
+        because.append(f"各项时限均已完成{late}，无需再处理")
     return finding_cls(
         rule=rule.id,
         pack=meta.id,

@@ -71,10 +71,11 @@ class Period:
 
 
 def status(due: dt.date | None, done_on: dt.date | None, as_of: dt.date) -> str:
+    """met: done by the due date; overdue: past due and not done by it (done late included); due_soon; pending."""
     if due is None:
         return "unknown"
     if done_on is not None and done_on <= as_of:
-        return "met"
+        return "met" if done_on <= due else "overdue"
     if as_of > due:
         return "overdue"
     if (due - as_of).days <= SOON_DAYS:
@@ -157,12 +158,13 @@ def resolve(spec, flat: dict, params: dict, as_of: dt.date, describe=None) -> De
             basis += "（起算日期未填写，按方案规定日期起算）"
         if "working_days" not in length and due != _plain(start, length):
             basis += "，期满日为休息日顺延至下一工作日"
-    late = done_on is not None and due is not None and done_on > due
+    done = done_on is not None and done_on <= as_of
+    late = done and due is not None and done_on > due
     if late:
         basis += f"；逾期完成（{cn_date(done_on)}）"
     return Deadline(
         what=spec.what, due=due, status=status(due, done_on, as_of), start=start, done_on=done_on,
-        late=late, basis=basis, warning=period.warning(),
+        done=done, late=late, basis=basis, warning=period.warning(),
     )
 
 

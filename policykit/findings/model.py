@@ -29,13 +29,21 @@ class SourceRef(BaseModel):
     title: str  # the document's title
 
 
+def status_label(status: str | None, late: bool = False) -> str:
+    """The Chinese status a user reads; a deadline done after its due date reads 逾期完成."""
+    if late:
+        return "逾期完成"
+    return STATUS_LABELS.get(status or "", status or "")
+
+
 class Deadline(BaseModel):
     what: str
     due: dt.date | None
     status: Status
     start: dt.date | None = None
     done_on: dt.date | None = None
-    late: bool = False  # done, but after the due date
+    done: bool = False  # done by as_of (on time or late)
+    late: bool = False  # done, but after the due date: status is then "overdue"
     basis: str = ""  # how it was counted, in Chinese, e.g. "自2024年1月5日起1个工作日"
     warning: str | None = None  # e.g. holiday data missing for that year
 

@@ -8,14 +8,14 @@ from .. import __version__
 from ..facts.dates import cn_date
 from ..facts.enums import CaseKind
 from ..rules.schema import DOCUMENT_KINDS
-from .model import STATUS_LABELS, AggregateFinding, CaseResult, Finding
+from .model import AggregateFinding, CaseResult, Finding, status_label
 
 SCHEMA_VERSION = 1
 
 
 def _deadline_line(d) -> str:
     due = cn_date(d.due) if d.due else "—"
-    label = STATUS_LABELS[d.status] + ("（逾期完成）" if d.late else "")
+    label = status_label(d.status, d.late)
     text = f"    时限：{d.what}　{due}　【{label}】　{d.basis}"
     if d.warning:
         text += f"　⚠ {d.warning}"
