@@ -198,3 +198,22 @@ def test_deadline_finding_with_every_deadline_met_asks_nothing(pack_dir, tmp_pat
     f_todo = next(f for f in eng.check(todo).findings if f.rule == "ban")
     assert f_done.requires_action is False and f_done.documents == [] and f_done.deadlines[0].status == "met"
     assert f_todo.requires_action is True and f_todo.documents == ["rectification_notice"]
+
+
+@pytest.mark.parametrize("jurisdiction,packs", [
+    ({"county": "元氏县", "township": "槐阳镇"}, {"yuanshi-2024", "national"}),  # no province: still 元氏县's
+    ({"province": "河北省", "county": "元氏县"}, {"yuanshi-2024", "national"}),
+    ({"province": "江西省", "county": "元氏县"}, {"national"}),  # a level the case gives contradicts the pack
+    ({"province": "河北省", "township": "槐阳镇"}, {"national"}),  # the pack's finest level (county) is not given
+    ({"township": "石鼓镇"}, {"shigu-2023", "national"}),
+    ({"county": "市中区"}, {"shizhong-2021", "national"}),
+    ({"city": "济南市", "county": "市中区"}, {"national"}),  # 济南市市中区 is not 枣庄市's
+])
+def test_pack_governs_by_finest_level(jurisdiction, packs):
+    from policykit.facts.load import parse_case
+    from policykit.rules.loader import load_packs
+
+    engine = Engine(load_packs(ROOT / "rules"), backend="reference")
+    case = parse_case({"id": "g", "kind": "unlicensed_mining", "as_of": dt.date(2024, 8, 20),
+                       "jurisdiction": jurisdiction}, "t")
+    assert {lp.id for lp in engine.packs_for(case)} == packs

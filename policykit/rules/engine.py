@@ -44,9 +44,24 @@ def make_backend(name: str):
     raise ValueError(f"未知的求值器：{name}")
 
 
+_LEVELS = ("province", "city", "county", "township", "village")
+
+
 def governs(lp: LoadedPack, case: Case) -> bool:
+    """A pack governs a case when the case names the pack's finest level (its county, or its township) and
+    no level the case gives contradicts the pack: a 元氏县 case without its province is still 元氏县's."""
+    gov = lp.pack.pack.governs
+    if not gov:
+        return True
     j = case.jurisdiction
-    return all(getattr(j, k, None) == v for k, v in lp.pack.pack.governs.items())
+    finest = max(gov, key=lambda k: _LEVELS.index(k) if k in _LEVELS else -1)
+    for key, want in gov.items():
+        got = getattr(j, key, None)
+        if got is None and key != finest:
+            continue
+        if got != want:
+            return False
+    return True
 
 
 class Engine:
