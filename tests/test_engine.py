@@ -217,3 +217,18 @@ def test_pack_governs_by_finest_level(jurisdiction, packs):
     case = parse_case({"id": "g", "kind": "unlicensed_mining", "as_of": dt.date(2024, 8, 20),
                        "jurisdiction": jurisdiction}, "t")
     assert {lp.id for lp in engine.packs_for(case)} == packs
+
+
+def test_undated_case_counted_by_as_of_says_so():
+    """A tier counting cases by their discovery date counts an undated case by its evaluation date, and says so."""
+    from policykit.facts.load import parse_case
+    from policykit.rules.loader import load_packs
+
+    engine = Engine(load_packs(ROOT / "rules"), backend="reference")
+    cases = [parse_case({"id": f"u{i}", "kind": "unlicensed_mining", "as_of": dt.date(2024, 9, 10),
+                         "jurisdiction": {"county": "元氏县", "township": "马村乡"},
+                         "licence": {"status": "none"}, "observations": {"mining": True}}, "t") for i in (1, 2)]
+    _, aggs = engine.check_all(cases)
+    (two,) = [a for a in aggs if a.rule == "yuanshi.escalation.unlicensed.two-plus"]
+    assert two.count == 2
+    assert "案件 u1 未填写发现情况·发现日期，按评估日期2024年9月10日计入" in two.because, two.because

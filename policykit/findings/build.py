@@ -18,9 +18,32 @@ from .model import AccountableRef, Finding, SourceRef, TransferRef
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
+# What a placeholder reads when the case does not give it: the clerk sees what to fill in.
+MISSING = {
+    "township": "（乡镇未填写）",
+    "village": "（村未填写）",
+    "county": "（县未填写）",
+    "city": "（市未填写）",
+    "province": "（省未填写）",
+    "department": "（审批部门未填写）",
+    "operator": "（违法主体不明）",
+    "name": "（名称未填写）",
+    "licence": "（许可证号未填写）",
+    "issuer": "（发证机关未填写）",
+}
+
+
+def _value(values: dict, m: re.Match) -> str:
+    name = m.group(1)
+    v = values.get(name)
+    if v not in (None, ""):
+        return str(v)
+    return MISSING.get(name, m.group(0))
+
+
 def fill(text: str, values: dict) -> str:
-    """Replace ``{name}`` placeholders from a flat dict of strings; unknown ones stay as written."""
-    return _PLACEHOLDER.sub(lambda m: str(values[m.group(1)]) if values.get(m.group(1)) not in (None, "") else m.group(0), text)
+    """Replace ``{name}`` placeholders from a flat dict of strings; a missing known one reads as unfilled."""
+    return _PLACEHOLDER.sub(lambda m: _value(values, m), text)
 
 
 def placeholders(flat: dict) -> dict:

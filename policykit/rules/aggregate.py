@@ -11,7 +11,9 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ..facts.dates import cn_date, to_int
 from ..facts.flatten import field_types, flatten
+from ..facts.labels import Describer
 from ..findings.build import apply_overrides, build, placeholders
 from ..findings.model import AggregateFinding
 from .compile import CRule
@@ -27,6 +29,7 @@ class _Group:
     any_true: set = field(default_factory=set)
     as_of: dt.date | None = None
     values: dict = field(default_factory=lambda: defaultdict(set))  # placeholder -> values seen
+    undated: list[tuple[str, dt.date]] = field(default_factory=list)  # counted by as_of: (case id, as_of)
 
 
 def _group_key(rule) -> tuple:
@@ -52,13 +55,19 @@ class Tally:
                 if not fired.intersection(g.findings):
                     continue
                 flat = flat or flatten(case)
+                undated = False
                 if g.window:
                     win = lp.pack.params.get(g.window, {})
                     d = flat.get(g.date) if g.date else None
-                    if d is None or not (_norm(win["start"]) <= d <= _norm(win["end"])):
+                    if d is None:  # no date of its own: the case is counted by its evaluation date
+                        d, undated = to_int(result.as_of), True
+                    if not (_norm(win["start"]) <= d <= _norm(win["end"])):
                         continue
-                value = str(flat.get(g.by) or UNSET)
+                # Cases that do not name the group (no township, no approving department) are not one group.
+                value = str(flat.get(g.by) or f"{UNSET}（案件{result.case}）")
                 grp = self.groups[(pid, _group_key(spec))].setdefault(value, _Group())
+                if undated:
+                    grp.undated.append((result.case, result.as_of))
                 grp.cases.append(result.case)
                 grp.any_true.update(p for p in _BOOL_PATHS if flat.get(p) is True)
                 grp.as_of = max(grp.as_of or result.as_of, result.as_of)
@@ -96,13 +105,17 @@ class Tally:
             values["township"] = value
         elif by == "project.approving_department":
             values["department"] = value
-        return [
-            build(
+        date_field = crules[0].rule.group.date
+        notes = [f"案件 {cid} 未填写{Describer()(date_field)}，按评估日期{cn_date(d)}计入" for cid, d in grp.undated]
+        out = []
+        for r in kept:
+            f = build(
                 compiled.by_id[r], flat, ctx, as_of, values, finding_cls=AggregateFinding,
                 group_by=by, group=value, count=len(grp.cases), cases=list(grp.cases),
             )
-            for r in kept
-        ]
+            f.because[:0] = notes
+            out.append(f)
+        return out
 
 
 def aggregate(engine, cases, results) -> list[AggregateFinding]:
