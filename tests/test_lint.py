@@ -44,6 +44,10 @@ def test_small_pack_is_clean(rules_dir):
     ("when: {fact: licence.status, in: [none, cancelled, revoked]}", "when: {fact: licence.status, in: [none, lost]}", "不在枚举"),
     ("applies_to: [unlicensed_mining]", "applies_to: [flying_mining]", "永远不会触发"),
     ("working_days: 1, done: observations.reported_to_town_on", "working_days: 1, done: observations.mining", "不是日期字段"),
+    ("start: observations.found_on, working_days: 1, done: observations.reported_to_town_on",
+     "after: {start: observations.mining, days: 1}, working_days: 1, done: observations.reported_to_town_on", "不是日期字段"),
+    ("start: observations.found_on, working_days: 1, done: observations.reported_to_town_on",
+     "due_fact: operator.name, done: observations.reported_to_town_on", "不是日期字段"),
     ("campaign: {start: 2024-07-01, end: 2024-10-10}", "campaign: {start: 2024-07-01, end: 2024-06-10}", "结束日期早于开始日期"),
     ("overrides: [ban]", "overrides: [nothing]", "不存在的规则"),
 ])

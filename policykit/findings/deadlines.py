@@ -109,7 +109,7 @@ def counts(spec, params: dict) -> dict:
         if not isinstance(v, int):
             v = params.get(v.param)
             if not isinstance(v, int) or isinstance(v, bool):
-                raise ValueError(f"时限“{spec.what}”引用的参数“{getattr(spec, unit).param}”不是整数")
+                raise ValueError(f"时限“{getattr(spec, 'what', '')}”引用的参数“{getattr(spec, unit).param}”不是整数")
         out[unit] = v
     return out
 
@@ -126,38 +126,9 @@ def resolve(spec, flat: dict, params: dict, as_of: dt.date, describe=None) -> De
     """Compute one deadline (a ``DeadlineSpec``) for a case's flat facts."""
     done_on = _date_of(flat.get(spec.done)) if spec.done else None
     period = Period()
-    start = None
-    if spec.date is not None or spec.param is not None:
-        due = spec.date or _param_date(params, spec.param)
-        basis = f"规定期限{cn_date(due)}" if due else f"参数 {spec.param} 未设置"
-    else:
-        if spec.start == "as_of":
-            start = as_of
-        else:
-            start = _date_of(flat.get(spec.start))
-        from_default = False
-        if start is None and spec.default_start is not None:
-            start = _param_date(params, spec.default_start)
-            from_default = start is not None
-        if start is None:
-            label = describe(spec.start) if describe else spec.start
-            return Deadline(
-                what=spec.what, due=None, status="unknown", done_on=done_on,
-                basis=f"起算日期（{label}）未填写，无法计算",
-            )
-        length = counts(spec, params)
-        try:
-            due = period.add(start, **length)
-        except (OverflowError, ValueError):  # past 9999-12-31
-            return Deadline(
-                what=spec.what, due=None, status="unknown", start=start, done_on=done_on,
-                basis=f"自{cn_date(start)}起{_period_text(length)}，期满日超出公历范围，无法计算，请核对起算日期",
-            )
-        basis = f"自{cn_date(start)}起{_period_text(length)}"
-        if from_default:
-            basis += "（起算日期未填写，按方案规定日期起算）"
-        if "working_days" not in length and due != _plain(start, length):
-            basis += "，期满日为休息日顺延至下一工作日"
+    due, start, basis = _due(spec, flat, params, as_of, period, describe)
+    if due is None:
+        return Deadline(what=spec.what, due=None, status="unknown", start=start, done_on=done_on, basis=basis)
     done = done_on is not None and done_on <= as_of
     late = done and due is not None and done_on > due
     if late:
@@ -166,6 +137,47 @@ def resolve(spec, flat: dict, params: dict, as_of: dt.date, describe=None) -> De
         what=spec.what, due=due, status=status(due, done_on, as_of), start=start, done_on=done_on,
         done=done, late=late, basis=basis, warning=period.warning(),
     )
+
+
+def _due(spec, flat: dict, params: dict, as_of: dt.date, period: Period, describe=None):
+    """(due date or None, start date, how it was counted) for a deadline or period spec."""
+    label = describe or (lambda path: path)
+    if spec.date is not None or spec.param is not None or spec.due_fact is not None:
+        own = _date_of(flat.get(spec.due_fact)) if spec.due_fact else None
+        if own is not None:
+            return own, None, f"{label(spec.due_fact)}{cn_date(own)}"
+        due = spec.date or _param_date(params, spec.param)
+        if due is None:
+            missing = f"{label(spec.due_fact)}未填写" if spec.due_fact else f"参数 {spec.param} 未设置"
+            return None, None, f"{missing}，无法计算"
+        return due, None, f"规定期限{cn_date(due)}"
+    from_default, after_basis = False, ""
+    if spec.after is not None:
+        start, _, inner = _due(spec.after, flat, params, as_of, period, describe)
+        if start is None:
+            return None, None, inner
+        after_basis = f"{inner}，期满"
+    else:
+        paths = spec.start if isinstance(spec.start, list) else [spec.start]
+        given = [as_of if p == "as_of" else _date_of(flat.get(p)) for p in paths]
+        given = [d for d in given if d is not None]
+        start = max(given) if given else None  # several start dates: the latest of those given
+        if start is None and spec.default_start is not None:
+            start = _param_date(params, spec.default_start)
+            from_default = start is not None
+        if start is None:
+            return None, None, f"起算日期（{'、'.join(label(p) for p in paths)}）未填写，无法计算"
+    length = counts(spec, params)
+    try:
+        due = period.add(start, **length)
+    except (OverflowError, ValueError):  # past 9999-12-31
+        return None, start, f"自{cn_date(start)}起{_period_text(length)}，期满日超出公历范围，无法计算，请核对起算日期"
+    basis = f"{after_basis}自{cn_date(start)}起{_period_text(length)}"
+    if from_default:
+        basis += "（起算日期未填写，按方案规定日期起算）"
+    if "working_days" not in length and due != _plain(start, length):
+        basis += "，期满日为休息日顺延至下一工作日"
+    return due, start, basis
 
 
 def _plain(start: dt.date, length: dict) -> dt.date:

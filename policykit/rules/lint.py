@@ -183,13 +183,17 @@ def _check_leaf(leaf: Cmp, aggregate: bool, add) -> None:
             add(f"条件“{leaf.path}”的取值 {bad} 不在枚举 {cls.__name__} 中，可选：{'、'.join(sorted(valid))}")
 
 
-def _check_deadline(d: DeadlineSpec, lp: LoadedPack, aggregate: bool, add) -> None:
-    for path in (d.start, d.done):
+def _check_deadline(d: DeadlineSpec, lp: LoadedPack, aggregate: bool, add, what: str | None = None) -> None:
+    what = what or d.what
+    starts = d.start if isinstance(d.start, list) else [d.start]
+    for path in (*starts, d.done, d.due_fact):
         if path and path != "as_of" and _leaf_type(path, aggregate) != "date":
-            add(f"时限“{d.what}”引用的“{path}”不是日期字段")
+            add(f"时限“{what}”引用的“{path}”不是日期字段")
     for name in (d.param, d.default_start if isinstance(d.default_start, str) else None):
         if name is not None and not isinstance(lp.pack.params.get(name), dt.date):
-            add(f"时限“{d.what}”引用的参数“{name}”不是日期")
+            add(f"时限“{what}”引用的参数“{name}”不是日期")
+    if d.after is not None:
+        _check_deadline(d.after, lp, aggregate, add, what)
     for unit in ("days", "working_days", "months"):
         ref = getattr(d, unit)
         if ref is not None and not isinstance(ref, int):

@@ -78,13 +78,17 @@ class ParamRef(Strict):
     param: str
 
 
-class DeadlineSpec(Strict):
-    """A due date: fixed (``date``/``param``) or counted from a fact's date."""
+class PeriodSpec(Strict):
+    """A due date: fixed (``date``/``param``, or a case's own date ``due_fact``) or counted from a start.
 
-    what: str
+    The start is a fact's date (``start``; a list means the latest of those given), or the due date of
+    another period (``after``: e.g. 3 months' rectification once the 6 months have run out)."""
+
     date: dt.date | None = None
     param: str | None = None  # name of a date parameter of the pack
-    start: str | None = None  # dotted fact path of a date, or "as_of"
+    due_fact: str | None = None  # dotted fact path of a due date set for this case (falls back to date/param)
+    start: str | list[str] | None = None  # dotted fact path(s) of a date, or "as_of"
+    after: PeriodSpec | None = None  # counted from the due date of this period
     default_start: dt.date | str | None = None  # date, or param name, when start fact is missing
     days: int | ParamRef | None = None  # calendar days
     working_days: int | ParamRef | None = None
@@ -93,13 +97,19 @@ class DeadlineSpec(Strict):
 
     @model_validator(mode="after")
     def _one_way(self):
-        fixed = self.date is not None or self.param is not None
-        counted = self.start is not None
+        fixed = self.date is not None or self.param is not None or self.due_fact is not None
+        counted = self.start is not None or self.after is not None
         if fixed == counted:
-            raise ValueError("时限须二选一：固定日期（date/param）或起算字段（start）加期间")
+            raise ValueError("时限须二选一：固定日期（date/param/due_fact）或起算（start/after）加期间")
+        if self.start is not None and self.after is not None:
+            raise ValueError("起算时限只能给出 start 或 after 之一")
         if counted and sum(x is not None for x in (self.days, self.working_days, self.months)) != 1:
             raise ValueError("起算时限须且只能给出 days、working_days、months 之一")
         return self
+
+
+class DeadlineSpec(PeriodSpec):
+    what: str
 
 
 class Accountable(Strict):
