@@ -158,6 +158,10 @@ class Observations(Part):
     penalised: YesNo = F("已处罚到位")
     equipment_sealed: YesNo = F("设备车辆已查封扣押")
     banned_on: Date = F("取缔日期")
+    hearing_notice_on: Date = F("听证权利告知日期")
+    hearing_requested_on: Date = F("当事人要求听证日期")
+    penalty_served_on: Date = F("行政处罚决定书送达日期")
+    fine_paid_on: Date = F("罚款缴纳日期")
     minerals_sealed: YesNo = F("矿产品已就地封存")
 
 
