@@ -179,6 +179,11 @@ class Project(Part):
     contract_settled: YesNo = F("已厘清合同并决算")
     handed_to_soe: YesNo = F("后续施工已转国企承接")
     disqualified: YesNo = F("已取消承担工程项目资格")
+    facing_stone: YesNo = F("涉及开采饰面用石材")
+    facing_stone_handled: YesNo = F("饰面用石材问题已处置")
+    supervised: YesNo = F("已落实全过程监管")
+    involves_restoration: YesNo = F("涉及生态修复")
+    restoration_started: YesNo = F("已同步启动生态修复")
 
 
 class Application(Part):
