@@ -162,6 +162,8 @@ class Observations(Part):
     hearing_requested_on: Date = F("当事人要求听证日期")
     penalty_served_on: Date = F("行政处罚决定书送达日期")
     fine_paid_on: Date = F("罚款缴纳日期")
+    transfer_approved_on: Date = F("批准移送公安机关日期")
+    transferred_on: Date = F("移送公安机关日期")
     minerals_sealed: YesNo = F("矿产品已就地封存")
 
 

@@ -54,7 +54,7 @@ class Period:
             d += dt.timedelta(days=1)
         return d
 
-    def add(self, start: dt.date, *, days=None, working_days=None, months=None) -> dt.date:
+    def add(self, start: dt.date, *, days=None, working_days=None, months=None, hours=None) -> dt.date:
         if working_days is not None:
             d, n = start, 0
             while n < working_days:
@@ -62,6 +62,8 @@ class Period:
                 if self.is_workday(d):
                     n += 1
             return d
+        if hours is not None:  # a period in hours runs through rest days: whole days, rounded up
+            return start + dt.timedelta(days=-(-hours // 24))
         if days is not None:
             return self.next_workday(start + dt.timedelta(days=days))
         return self.next_workday(start + relativedelta(months=months))
@@ -102,7 +104,7 @@ def _param_date(params: dict, name) -> dt.date | None:
 def counts(spec, params: dict) -> dict:
     """The period of a counted deadline, with ``{param: NAME}`` resolved: {"days"|"working_days"|"months": n}."""
     out = {}
-    for unit in ("days", "working_days", "months"):
+    for unit in ("days", "working_days", "months", "hours"):
         v = getattr(spec, unit)
         if v is None:
             continue
@@ -114,7 +116,7 @@ def counts(spec, params: dict) -> dict:
     return out
 
 
-_UNIT_TEXT = {"working_days": "{}个工作日", "days": "{}日", "months": "{}个月"}
+_UNIT_TEXT = {"working_days": "{}个工作日", "days": "{}日", "months": "{}个月", "hours": "{}小时"}
 
 
 def _period_text(period: dict) -> str:
@@ -175,7 +177,7 @@ def _due(spec, flat: dict, params: dict, as_of: dt.date, period: Period, describ
     basis = f"{after_basis}自{cn_date(start)}起{_period_text(length)}"
     if from_default:
         basis += "（起算日期未填写，按方案规定日期起算）"
-    if "working_days" not in length and due != _plain(start, length):
+    if ("days" in length or "months" in length) and due != _plain(start, length):
         basis += "，期满日为休息日顺延至下一工作日"
     return due, start, basis
 

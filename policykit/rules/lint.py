@@ -194,7 +194,7 @@ def _check_deadline(d: DeadlineSpec, lp: LoadedPack, aggregate: bool, add, what:
             add(f"时限“{what}”引用的参数“{name}”不是日期")
     if d.after is not None:
         _check_deadline(d.after, lp, aggregate, add, what)
-    for unit in ("days", "working_days", "months"):
+    for unit in ("days", "working_days", "months", "hours"):
         ref = getattr(d, unit)
         if ref is not None and not isinstance(ref, int):
             v = lp.pack.params.get(ref.param)

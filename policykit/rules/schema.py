@@ -93,6 +93,7 @@ class PeriodSpec(Strict):
     days: int | ParamRef | None = None  # calendar days
     working_days: int | ParamRef | None = None
     months: int | ParamRef | None = None
+    hours: int | ParamRef | None = None  # e.g. 24 hours: counted in whole days, never moved off a rest day
     done: str | None = None  # dotted fact path of the date the thing was done
 
     @model_validator(mode="after")
@@ -103,8 +104,8 @@ class PeriodSpec(Strict):
             raise ValueError("时限须二选一：固定日期（date/param/due_fact）或起算（start/after）加期间")
         if self.start is not None and self.after is not None:
             raise ValueError("起算时限只能给出 start 或 after 之一")
-        if counted and sum(x is not None for x in (self.days, self.working_days, self.months)) != 1:
-            raise ValueError("起算时限须且只能给出 days、working_days、months 之一")
+        if counted and sum(x is not None for x in (self.days, self.working_days, self.months, self.hours)) != 1:
+            raise ValueError("起算时限须且只能给出 days、working_days、months、hours 之一")
         return self
 
 
