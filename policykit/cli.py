@@ -13,23 +13,13 @@ from typing import Optional
 
 import typer
 
-from .console import err, fail, make_engine, packs_or_fail, say
+from . import cli_text
+from .console import EngineOpt, RulesOpt, err, fail, make_engine, packs_or_fail, say
 from .errors import EngineError
 from .facts.dates import parse_date
 
 
-def _localise_help() -> None:
-    """Chinese titles for Typer's help and error panels (the rest of click's text stays English)."""
-    from typer import rich_utils
-
-    rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
-    rich_utils.OPTIONS_PANEL_TITLE = "选项"
-    rich_utils.COMMANDS_PANEL_TITLE = "命令"
-    rich_utils.ERRORS_PANEL_TITLE = "错误"
-    rich_utils.RICH_HELP = "运行 '{command_path} {help_option}' 查看帮助。"
-
-
-_localise_help()
+cli_text.install()
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 app = typer.Typer(
@@ -53,8 +43,6 @@ def as_of_option(value: Optional[str]) -> Optional[dt.date]:
         raise typer.BadParameter(f"{exc}（应为日期，如 2024-03-01）") from None
 
 
-RulesOpt = typer.Option(None, "--rules", help="规则包目录（默认 ./rules）")
-EngineOpt = typer.Option("auto", "--engine", help="求值器：auto（durable-rules，不可用时改用参考求值器）、durable、reference、both（两者对照）")
 
 
 @app.command()
@@ -193,7 +181,24 @@ _mount_optional()
 
 
 def main() -> None:
-    app()
+    """The ``policykit`` command: usage errors are printed in Chinese with exit status 2."""
+    import sys
+
+    exceptions = cli_text._usage_exceptions()
+    try:
+        code = app(standalone_mode=False)
+    except exceptions.NoArgsIsHelpError as exc:  # no arguments: the help is the message
+        print(exc.format_message(), file=sys.stderr)
+        sys.exit(2)
+    except exceptions.UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx is not None else "policykit"
+        err.print(f"错误：{cli_text.usage_error_text(exc)}", markup=False, style="red")
+        err.print(f"运行 '{command} -h' 查看帮助。", markup=False)
+        sys.exit(2)
+    except typer.Abort:
+        err.print("已中止。", markup=False)
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,23 @@ def fail(text: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+ENGINES = ("auto", "durable", "reference", "both")
+
+
+def _engine_name(value: str) -> str:
+    if value not in ENGINES:
+        raise typer.BadParameter(f"没有求值器“{value}”，可选：{'、'.join(ENGINES)}")
+    return value
+
+
+# The options every checking command shares, declared once.
+EngineOpt = typer.Option(
+    "auto", "--engine", callback=_engine_name,
+    help="求值器：auto（durable-rules，不可用时改用参考求值器）、durable、reference、both（两者对照）",
+)
+RulesOpt = typer.Option(None, "--rules", help="规则包目录（默认 ./rules）")
+
+
 def packs_or_fail(rules_dir: Optional[Path]):
     from .rules.loader import load_packs
 

@@ -114,3 +114,35 @@ def test_shipped_examples_check(packs, example_cases):
     doc = json.loads(res.stdout)
     CheckOutput.model_validate(doc)
     assert len(doc["cases"]) == len(example_cases) and not doc["errors"]
+
+
+@pytest.mark.parametrize("args,words", [
+    (["render"], "错误：缺少参数 'paths'"),
+    (["batch", "cases", "--workers", "abc"], "错误：'--workers' 的取值无效：应为整数"),
+    (["check", "cases", "--engine", "nope"], "没有求值器“nope”，可选：auto、durable、reference、both"),
+    (["chek"], "错误：没有命令 'chek'，是否应为"),
+    (["check", "--frob", "cases"], "错误：没有选项 --frob"),
+])
+def test_usage_errors_are_chinese(args, words):
+    """What the installed command prints for a mistyped command line: Chinese, exit status 2, no traceback."""
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "policykit", *args], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 2, (r.returncode, r.stderr)
+    assert words in r.stderr, r.stderr
+    assert "查看帮助" in r.stderr
+    for english in ("Traceback", "Missing", "Invalid value", "No such", "Did you mean", "Error:"):
+        assert english not in r.stderr, r.stderr
+
+
+def test_help_is_chinese():
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "policykit", "render", "--help"], cwd=ROOT, capture_output=True,
+                       text=True, env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"})
+    assert r.returncode == 0, r.stderr
+    assert "用法：" in r.stdout and "显示本帮助并退出" in r.stdout and "[必填]" in r.stdout
+    for english in ("Usage:", "Show this message", "[required]", "[default:"):
+        assert english not in r.stdout, r.stdout

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from ..console import error, say, warn
+from ..console import EngineOpt, RulesOpt, error, say, warn
 from ..errors import InputError
 
 
@@ -16,8 +16,8 @@ def batch(
     as_of: Optional[str] = typer.Option(None, "--as-of", help="未写评估日期的案件按此日期评估（默认今天）"),
     workers: Optional[int] = typer.Option(None, "--workers", help="并行进程数（默认为本机核数）"),
     pdf: bool = typer.Option(False, "--pdf", help="同时生成案件检查报告 PDF 和公告 PDF"),
-    rules_dir: Optional[Path] = typer.Option(None, "--rules", help="规则包目录（默认 ./rules）"),
-    engine: str = typer.Option("auto", "--engine", help="求值器：auto、durable、reference、both"),
+    rules_dir: Optional[Path] = RulesOpt,
+    engine: str = EngineOpt,
     province: Optional[str] = typer.Option(None, "--province", help="台账未填“省”时使用的省份"),
     city: Optional[str] = typer.Option(None, "--city", help="台账未填“市”时使用的市"),
     county: Optional[str] = typer.Option(None, "--county", help="台账未填“县”时使用的县（区）"),

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from ..console import error, say
+from ..console import RulesOpt, error, say
 from ..errors import InputError
 
 
@@ -15,7 +15,7 @@ def plans(
     roster: Path = typer.Option(..., "--roster", help="乡镇名册（YAML 或 Excel：各乡镇领导、村、站所）"),
     ledger: Optional[Path] = typer.Option(None, "--ledger", help="台账（.xlsx），列出各乡镇自己的问题点位、图斑和面积"),
     output: Path = typer.Option(Path("output/plans"), "-o", "--output", help="输出目录（默认 output/plans/）"),
-    rules_dir: Optional[Path] = typer.Option(None, "--rules", help="规则包目录（默认 ./rules）"),
+    rules_dir: Optional[Path] = RulesOpt,
 ) -> None:
     """由县级方案和乡镇名册，为每个乡镇生成实施方案（.docx）。"""
     from .plans import PlanErrors, make_plans

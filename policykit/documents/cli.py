@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from ..console import error, make_engine, say, warn
+from ..console import EngineOpt, RulesOpt, error, make_engine, say, warn
 from ..errors import EngineError, InputError
 from ..rules.schema import DOCUMENT_KINDS
 
@@ -50,8 +50,8 @@ def render(
     output: Path = typer.Option(Path("output"), "-o", "--output", help="输出目录（默认 output/）"),
     preview: bool = typer.Option(False, "--preview", help="用 LibreOffice 为每种文书生成首页预览图（PNG）"),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="未写评估日期的案件按此日期评估（默认今天）"),
-    rules_dir: Optional[Path] = typer.Option(None, "--rules", help="规则包目录（默认 ./rules）"),
-    engine: str = typer.Option("auto", "--engine", help="求值器：auto、durable、reference、both"),
+    rules_dir: Optional[Path] = RulesOpt,
+    engine: str = EngineOpt,
 ) -> None:
     """按查处结论生成文书：output/<案件编号>/<文书类型>_<发文字号>.docx。"""
     from ..facts.dates import parse_date
