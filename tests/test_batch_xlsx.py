@@ -132,3 +132,25 @@ def test_cells_written_by_excel_shared_strings_rich_text_errors_1904(tmp_path):
     (row4,) = [vals for r, vals in wb.rows(wb.sheets[0]) if r == 4]
     assert row4[3] is FORMULA_WITHOUT_VALUE
     wb.close()
+
+
+def test_template_columns_for_procedure_dates_reach_the_rules(tmp_path):
+    """A ledger row with the 行政处罚 and transfer dates of the template is checked with those deadlines."""
+    from policykit.batch.ledger_in import LedgerReader
+    from policykit.batch.ledger_template import HEADERS, save, sheet
+    from policykit.rules.engine import Engine
+    from policykit.rules.loader import load_packs
+
+    for h in ("处罚决定书送达日期", "批准移送日期", "专家验收意见日期"):
+        assert h in HEADERS
+    path = tmp_path / "l.xlsx"
+    save(sheet("测试", [{"案件编号": "L-1", "县": "元氏县", "乡镇": "槐阳镇", "问题类型": "无证非法采矿", "评估日期": dt.date(2024, 10, 9),
+                         "许可证状态": "无证", "发现开采行为": "是", "立案日期": dt.date(2024, 9, 3),
+                         "处罚决定书送达日期": dt.date(2024, 9, 20), "批准移送日期": dt.date(2024, 9, 5)}]), path)
+    (row,) = list(LedgerReader(path))
+    assert row.errors == [], [e.render() for e in row.errors]
+    case = row.case
+    assert case.observations.penalty_served_on == dt.date(2024, 9, 20)
+    result = Engine(load_packs(ROOT / "rules"), backend="reference").check(case)
+    dues = {d.what: d.due for f in result.findings for d in f.deadlines}
+    assert dues["缴纳罚款（15日）"] == dt.date(2024, 10, 8)
