@@ -6,6 +6,11 @@ Conventions (民事诉讼法 Art 85; 行政处罚法 Art 85):
   ends on the next working day;
 - ``working_days``: counts working days after the start, skipping statutory
   holidays and weekends but counting swapped workdays (调休上班日);
+- ``hours`` (e.g. 24 hours to transfer): whole days, never moved off a rest day;
+- a done date after the due date makes the deadline overdue (done, late);
+- the start may be the latest of several dates, or the due date of another
+  period (``after``: 3 months' rectification once the 6 months have run out);
+  a due date may also be one the case sets (``due_fact``);
 - holiday data comes from ``chinese_calendar``; for a year it does not cover,
   weekends only are used and the deadline carries a warning saying so.
 """
@@ -102,7 +107,7 @@ def _param_date(params: dict, name) -> dt.date | None:
 
 
 def counts(spec, params: dict) -> dict:
-    """The period of a counted deadline, with ``{param: NAME}`` resolved: {"days"|"working_days"|"months": n}."""
+    """The period of a counted deadline, with ``{param: NAME}`` resolved: {"days"|"working_days"|"months"|"hours": n}."""
     out = {}
     for unit in ("days", "working_days", "months", "hours"):
         v = getattr(spec, unit)
@@ -132,7 +137,7 @@ def resolve(spec, flat: dict, params: dict, as_of: dt.date, describe=None) -> De
     if due is None:
         return Deadline(what=spec.what, due=None, status="unknown", start=start, done_on=done_on, basis=basis)
     done = done_on is not None and done_on <= as_of
-    late = done and due is not None and done_on > due
+    late = done and done_on > due
     if late:
         basis += f"；逾期完成（{cn_date(done_on)}）"
     return Deadline(
@@ -158,7 +163,7 @@ def _due(spec, flat: dict, params: dict, as_of: dt.date, period: Period, describ
         start, _, inner = _due(spec.after, flat, params, as_of, period, describe)
         if start is None:
             return None, None, inner
-        after_basis = f"{inner}，期满"
+        after_basis = f"{inner}；期满后"
     else:
         paths = spec.start if isinstance(spec.start, list) else [spec.start]
         given = [as_of if p == "as_of" else _date_of(flat.get(p)) for p in paths]
