@@ -61,11 +61,11 @@ def check(
     eng = make_engine(rules_dir, engine)
     loaded = load_cases(paths, as_of=as_of_option(as_of))
     try:
-        results, aggs = eng.check_all(loaded.cases)
+        _, results, aggs, errors = eng.check_loaded(loaded)
     except EngineError as exc:
         fail(f"规则引擎错误：{exc}")
     if json_out:
-        doc = report.to_json(results, aggs, loaded.errors, eng.backend_name)
+        doc = report.to_json(results, aggs, errors, eng.backend_name)
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     else:
         for r in results:
@@ -76,11 +76,11 @@ def check(
             say(line)
         for line in report.aggregate_lines(aggs, explain):
             say(line)
-        for e in loaded.errors:
+        for e in errors:
             err.print(f"输入错误：{e.render()}", markup=False, style="red")
         say()
-        say(report.summary_line(results, aggs, loaded.errors))
-    raise typer.Exit(report.exit_code(results, aggs, loaded.errors))
+        say(report.summary_line(results, aggs, errors))
+    raise typer.Exit(report.exit_code(results, aggs, errors))
 
 
 @app.command()

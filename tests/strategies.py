@@ -277,9 +277,9 @@ def any_case(draw, packs, i: int = 0):
     for lp in packs:
         for name, spec in lp.pack.params.items():
             if isinstance(spec, dict) and isinstance(spec.get("items"), dict) and draw(st.booleans()):
-                lists[name] = {k: draw(st.booleans()) for k in spec["items"] if draw(st.booleans())}
-    if draw(st.integers(0, 4)) == 0:
-        lists[draw(text())] = {draw(text()): draw(st.booleans())}
+                # an item by its id or by its Chinese term
+                lists[name] = {draw(st.sampled_from([k, label])): draw(st.booleans())
+                               for k, label in spec["items"].items() if draw(st.booleans())}
     if lists:
         data["checklists"] = lists
     return data

@@ -223,3 +223,23 @@ def test_batch_cli_summary_table_and_literal_text(tmp_path):
     assert res.exit_code == 1, res.output
     assert "各乡镇（部门）汇总" in res.output and "[red]槐阳[/red]镇" in res.output
     assert "共读入 1 行，检查 1 个案件（1 个需处理）" in res.output
+
+
+def test_checklist_item_the_pack_lacks_names_its_row_and_column(tmp_path):
+    """A column naming a checklist item by field path that the 元氏 pack does not have: that row is an input
+    error at its row and column (not silently "not 取缔到位"); the other rows still produce everything."""
+    wb = load_workbook(EXAMPLE)
+    ws = wb["台账"]
+    headers = [c.value for c in ws[2]]
+    bad_col = len(headers) + 1
+    ws.cell(2, bad_col, "checklists.sanbuliu_yihuibi.不留人员")
+    case_row = next(r for r in range(3, ws.max_row + 1)
+                    if ws.cell(r, headers.index("县") + 1).value == "元氏县"
+                    and ws.cell(r, headers.index("问题类型") + 1).value in ("无证非法采矿", "unlicensed_mining"))
+    ws.cell(case_row, bad_col, "是")
+    ledger = tmp_path / "cl.xlsx"
+    wb.save(ledger)
+    summary = run(Options(ledger, tmp_path / "out", workers=1))
+    assert [(e.row, e.column) for e in summary.errors] == [(case_row, "checklists.sanbuliu_yihuibi.不留人员")]
+    assert "没有事项“不留人员”" in summary.errors[0].render()
+    assert summary.cases == ws.max_row - 2 - 1

@@ -232,3 +232,49 @@ def test_undated_case_counted_by_as_of_says_so():
     (two,) = [a for a in aggs if a.rule == "yuanshi.escalation.unlicensed.two-plus"]
     assert two.count == 2
     assert "案件 u1 未填写发现情况·发现日期，按评估日期2024年9月10日计入" in two.because, two.because
+
+
+def _checklist_case(checklists, township="槐阳镇", county="元氏县"):
+    from policykit.facts.load import parse_case
+
+    return parse_case({"id": "cl", "kind": "unlicensed_mining", "as_of": dt.date(2024, 9, 1),
+                       "jurisdiction": {"county": county, "township": township}, "licence": {"status": "none"},
+                       "observations": {"found_on": "2024-08-01", "mining": True, "penalised": True},
+                       "checklists": checklists}, "t")
+
+
+def test_checklist_items_by_chinese_term_count():
+    """An item written by its Chinese term counts as the item: all four done is 取缔到位."""
+    from policykit.rules.loader import load_packs
+
+    engine = Engine(load_packs(ROOT / "rules"), backend="both")
+    by_term = engine.check(_checklist_case({"sanbuliu_yihuibi": {
+        "不留作业人员": True, "不留机械设备": True, "不留物料、设施（工棚、线路、火工产品等）": True, "毁闭采场、井口、通道": True}}))
+    fired = {f.rule for f in by_term.findings}
+    assert "yuanshi.unlicensed.ban-done" in fired and "yuanshi.unlicensed.ban" not in fired
+
+
+@pytest.mark.parametrize("checklists,words", [
+    ({"sanbuliu_yihuibi": {"不留人员": True}}, "清单 sanbuliu_yihuibi（三不留、一毁闭）没有事项“不留人员”，是否应为“personnel”（不留作业人员）？"),
+    ({"三不留": {"personnel": True}}, "规则包中没有清单“三不留”"),
+])
+def test_unknown_checklist_or_item_is_an_input_error(checklists, words):
+    """An item or list the packs do not have is an input error, not silently "not done"."""
+    from policykit.facts.load import CaseErrors
+    from policykit.rules.loader import load_packs
+
+    engine = Engine(load_packs(ROOT / "rules"), backend="reference")
+    with pytest.raises(CaseErrors) as info:
+        engine.check(_checklist_case(checklists))
+    (e,) = info.value.errors
+    assert words in e.render(), e.render()
+    assert e.expected and e.field.startswith("checklists.")
+
+
+def test_a_list_of_another_pack_is_left_out():
+    """A 元氏 case may carry 两断三清 (a 市中区 list): it does not concern the 元氏 rules and is no error."""
+    from policykit.rules.loader import load_packs
+
+    engine = Engine(load_packs(ROOT / "rules"), backend="reference")
+    result = engine.check(_checklist_case({"liangduan_sanqing": {"water": True}}))
+    assert result.packs == ["yuanshi-2024", "national"]

@@ -27,6 +27,7 @@ EXPECTED = {
     "empty.yaml": (None, None, "文件为空"),
     "unknown_field.yaml": (4, "observatons", "observations"),
     "id_too_long.yaml": (2, "id", "不超过 200 个字"),
+    "checklist_item.yaml": (2, "checklists.sanbuliu_yihuibi.不留人员", "没有事项“不留人员”"),
 }
 
 

@@ -282,16 +282,26 @@ def township_plan(plan: CountyPlan, town: Township, sites: list[dict] | None = N
 
 def sites_by_township(ledger: Path, rules_dir=None) -> dict[str, list[dict]]:
     """Check the ledger's cases and list each township's sites with the basis and next deadline."""
-    from ..console import make_engine
+    from dataclasses import replace
+
+    from ..console import make_engine, warn
+    from ..facts.load import CaseErrors
     from .ledger_in import LedgerReader
 
     engine = make_engine(rules_dir)
     out: dict[str, list[dict]] = defaultdict(list)
     for row in LedgerReader(ledger):
-        if row.case is None:
+        errors = row.errors
+        if row.case is not None:
+            try:
+                result = engine.check(row.case)
+            except CaseErrors as exc:
+                errors = [replace(e, file=str(ledger), row=row.row) for e in exc.errors]
+        for e in errors:
+            warn(f"台账输入错误（该行未计入实施方案）：{e.render()}")
+        if errors or row.case is None:
             continue
         c = row.case
-        result = engine.check(c)
         acting = [f for f in result.findings if f.requires_action]
         if not acting:
             continue

@@ -20,13 +20,21 @@ import hashlib
 import os
 import signal
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import InputError
+from ..facts.load import CaseErrors
 from ..storage import inside, safe_case_dirname
 from .ledger_in import RawRow, make_row
 from .ledger_out import CaseLine, case_line
+
+
+def _located(e: InputError, rr: RawRow) -> InputError:
+    """An engine-side input error placed where the reader places its own: file and row (and column), or line."""
+    if rr.item is not None:  # a mapping from a case file
+        return replace(e, file=rr.source.file, line=getattr(rr.item, "line", None))
+    return replace(e, file=rr.source.file, row=rr.row, column=rr.source.column_of.get(e.field or ""))
 
 
 @dataclass
@@ -93,7 +101,11 @@ class Worker:
                 out.append(CheckedRow(r.row, errors=r.errors))
                 continue
             case = r.case
-            result = self.engine.check(case)
+            try:
+                result = self.engine.check(case)
+            except CaseErrors as exc:  # the case does not fit its packs (e.g. a checklist item they do not have)
+                out.append(CheckedRow(r.row, errors=[_located(e, rr) for e in exc.errors]))
+                continue
             jobs = case_jobs(case, result)
             kept.append((r.row, case, result, jobs))
             out.append(CheckedRow(r.row, case.id, case_key(case, self.cfg.fp_digest),

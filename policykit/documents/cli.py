@@ -26,9 +26,7 @@ def check_paths(paths: list[Path], as_of=None, rules_dir: Optional[Path] = None,
     from ..facts.load import load_cases
 
     loaded = load_cases(paths, as_of=as_of)
-    eng = make_engine(rules_dir, engine)
-    results, aggs = eng.check_all(loaded.cases)
-    return loaded.cases, results, aggs, list(loaded.errors)
+    return make_engine(rules_dir, engine).check_loaded(loaded)
 
 
 def _kinds_option(values: Optional[list[str]]) -> Optional[list[str]]:

@@ -6,17 +6,20 @@ evaluators on every case and raises if they ever disagree.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 import warnings
 from collections.abc import Iterable
 
 from ..errors import EngineError
 from ..facts.flatten import flatten
+from ..facts.load import CaseErrors, Loaded
 from ..facts.model import Case
 from ..findings.build import apply_overrides, build, placeholders
 from ..findings.deadlines import missed
 from ..findings.model import CaseResult, Finding
 from .backends import durable as durable_backend
 from .backends.reference import ReferenceBackend
+from .checklists import Vocabulary
 from .compile import Compiled, compile_rules
 from .conditions import Ctx
 from .loader import LoadedPack, load_packs
@@ -74,6 +77,7 @@ class Engine:
             self.backends = [make_backend(backend)]
         self.backend_name = "+".join(b.name for b in self.backends)
         self._compiled: dict[tuple[str, ...], Compiled] = {}
+        self._vocab: dict[tuple[str, ...] | None, Vocabulary] = {}  # None: every loaded pack
         self._cache: dict | None = {} if cache else None
         self.cache_hits = 0
 
@@ -125,12 +129,21 @@ class Engine:
             self._cache[memo_key] = results[0]
         return results[0]
 
+    def vocabulary_for(self, packs: tuple[LoadedPack, ...]) -> Vocabulary:
+        k = tuple(lp.id for lp in packs)
+        if k not in self._vocab:
+            if None not in self._vocab:
+                self._vocab[None] = Vocabulary(self.packs)
+            self._vocab[k] = Vocabulary(packs, known=self._vocab[None])
+        return self._vocab[k]
+
     # -- one case ----------------------------------------------------------
     def check(self, case: Case) -> CaseResult:
+        """The findings for one case. Raises ``CaseErrors`` when its checklists do not fit its packs."""
         as_of = case.as_of or dt.date.today()
         packs = self.packs_for(case)
         compiled = self.compiled_for(packs)
-        flat = flatten(case)
+        flat = self.vocabulary_for(packs).normalise(flatten(case), case.id)
         derived = self.derive(compiled, flat, as_of)
         fired = self.fire(compiled, flat, derived)
         kept, withdrawn = apply_overrides(compiled.rules, fired)
@@ -151,6 +164,23 @@ class Engine:
         cases = list(cases)
         results = [self.check(c) for c in cases]
         return results, aggregate(self, cases, results)
+
+    def check_loaded(self, loaded: Loaded):
+        """Check loaded case files: (cases, results, aggregates, errors). A case that does not fit its packs
+        (a checklist item they do not have) is an input error at its file and line; the others go on."""
+        from .aggregate import aggregate
+
+        cases, results, errors = [], [], list(loaded.errors)
+        for case in loaded.cases:
+            try:
+                results.append(self.check(case))
+            except CaseErrors as exc:
+                file, _, line = loaded.origins.get(case.id, "").rpartition(":")
+                file, line = (file, int(line)) if line.isdigit() else (loaded.origins.get(case.id), None)
+                errors.extend(replace(e, file=e.file or file, line=e.line or line) for e in exc.errors)
+                continue
+            cases.append(case)
+        return cases, results, aggregate(self, cases, results), errors
 
 
 def findings_key(findings: list[Finding]) -> list[dict]:
