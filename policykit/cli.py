@@ -84,12 +84,18 @@ def check(
 
 
 @app.command()
-def schema(output: Optional[Path] = typer.Option(None, "-o", "--output", help="写入文件（默认输出到屏幕）")) -> None:
-    """导出案件文件的 JSON Schema，供编辑器补全和校验。"""
+def schema(
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="写入文件（默认输出到屏幕）"),
+    rules_dir: Optional[Path] = RulesOpt,
+) -> None:
+    """导出案件文件的 JSON Schema，供编辑器补全和校验（含规则包中各清单的事项）。"""
     from .facts.model import Case
+    from .rules.checklists import Vocabulary
     from .storage import atomic_write_text
 
-    text = json.dumps(Case.model_json_schema(), ensure_ascii=False, indent=2) + "\n"
+    doc = Case.model_json_schema()
+    doc["properties"]["checklists"]["properties"] = Vocabulary(packs_or_fail(rules_dir)).json_schema()
+    text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     if output:
         atomic_write_text(output, text)
         say(f"已写入 {output}")

@@ -106,6 +106,9 @@ def test_schema_export(tmp_path):
     assert run("schema", "-o", out).exit_code == 0
     schema = json.loads(out.read_text(encoding="utf-8"))
     assert "kind" in schema["properties"] and "案件类型" in json.dumps(schema, ensure_ascii=False)
+    lists = schema["properties"]["checklists"]["properties"]  # the packs' checklists, for completion
+    assert lists["liangduan_sanqing"]["properties"]["water"] == {"type": "boolean", "description": "断水"}
+    assert set(lists["sanbuliu_yihuibi"]["properties"]) == {"personnel", "equipment", "materials", "closed"}
 
 
 def test_shipped_examples_check(packs, example_cases):

@@ -93,3 +93,14 @@ class Vocabulary:
             hint = f"，是否应为“{item}”（{labels[item]}）？"
         return InputError(f"清单 {self._describe_list(name)}没有事项“{given}”{hint}",
                           field=f"checklists.{given_list}.{given}", case=case_id, expected=options)
+
+    def json_schema(self) -> dict:
+        """The lists and items as JSON Schema properties (for editors): ids with their Chinese terms."""
+        return {
+            name: {
+                "type": "object",
+                "description": self.titles.get(name, name) + "：" + "、".join(f"{i} {t}" for i, t in labels.items()),
+                "properties": {i: {"type": "boolean", "description": t} for i, t in labels.items()},
+            }
+            for name, labels in self.labels.items()
+        }
