@@ -175,6 +175,7 @@ def test_ledger_out_explains_its_columns_and_targets(tmp_path):
         assert 0 <= done <= n and rate == f"{done / n:.0%}" and full == ("是" if done == n else "否")
     overdue = ledger_rows(out / "ledger-out.xlsx", "逾期事项")
     assert overdue and all(r[4] is not None for r in overdue)
+    assert all(r[5] == "未完成" or r[5].startswith("逾期完成（") for r in overdue)
 
 
 def test_ledger_out_identical_for_one_and_two_workers(tmp_path):
@@ -237,3 +238,12 @@ def test_a_worker_that_dies_stops_the_run_with_a_message_and_rerun_finishes(tmp_
 
 def _children(pid: int) -> list[int]:
     return [d for d in _descendants(pid) if int((Path("/proc") / str(d) / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid]
+
+
+def test_overdue_sheet_tells_late_completions_from_open_items(tmp_path):
+    out = tmp_path / "out"
+    run(Options(ROOT / "cases", out, workers=1))
+    overdue = {(r[0], r[3]): r[5] for r in ledger_rows(out / "ledger-out.xlsx", "逾期事项")}
+    assert overdue[("sg-2024-002", "报告镇政府")] == "逾期完成（2024年1月9日）"  # due 1月8日, reported the day after
+    assert overdue[("shg-2024-010", "编制完生态修复方案")] == "逾期完成（2024年1月15日）"
+    assert "未完成" in overdue.values()

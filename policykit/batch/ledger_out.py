@@ -15,6 +15,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from ..facts.dates import cn_date
 from ..facts.enums import CaseKind
 from ..findings.model import STATUS_LABELS
 from ..rules.schema import DOCUMENT_KINDS
@@ -23,7 +24,7 @@ from ..storage import new_file_mode
 CASE_HEADERS = ["输入行号", "案件编号", "乡镇", "村", "名称", "类型", "需处理", "查处结论", "下一时限", "到期日",
                 "时限状态", "责任岗位", "移送", "文书及文号", "销号状态", "输入错误"]
 AGG_HEADERS = ["乡镇（部门）", "起数", "问责层级", "责任岗位", "依据", "涉及案件", "文书"]
-OVERDUE_HEADERS = ["案件编号", "乡镇", "名称", "事项", "到期日", "计算依据"]
+OVERDUE_HEADERS = ["案件编号", "乡镇", "名称", "事项", "到期日", "完成情况", "计算依据"]
 TARGET_HEADERS = ["乡镇", "类型", "目标", "案件数", "处置到位", "完成率", "已销号", "达到100%"]
 ERROR_HEADERS = ["输入行号", "列", "字段", "问题", "应填"]
 
@@ -81,7 +82,8 @@ def case_line(row_no: int, case, result, files: list[dict]) -> CaseLine:
         STATUS_LABELS[nxt.status] if nxt else None,
         "；".join(people), "；".join(transfers), "；".join(docs), closed, None,
     ]
-    overdue = [[case.id, case.jurisdiction.township, case.name, d.what, d.due, d.basis]
+    overdue = [[case.id, case.jurisdiction.township, case.name, d.what, d.due,
+                f"逾期完成（{cn_date(d.done_on)}）" if d.late else "未完成", d.basis]
                for f in result.findings for d in f.deadlines if d.status == "overdue"]
     return CaseLine(row, overdue, town, case.kind.value, bool(result.requires_action), closed == "已销号")
 
@@ -214,7 +216,7 @@ NOTES = [
     ("问责汇总", "乡镇（部门）/ 起数", "按乡镇或审批部门汇总的案件起数（只计触发相应规则的案件）"),
     ("问责汇总", "问责层级 / 责任岗位 / 依据", "达到的问责（约谈、督办、问责）层级、对象和所依据的条款原文"),
     ("问责汇总", "文书", "据此生成的文书（在 输出目录/汇总_乡镇或部门/ 下）"),
-    ("逾期事项", "全部列", "时限状态为“已逾期”的每一项时限；计算依据写明起算日和期限"),
+    ("逾期事项", "全部列", "时限状态为“已逾期”的每一项时限（含期满后才完成的，完成情况列写明“逾期完成”）；计算依据写明起算日和期限"),
     ("目标进度", "目标", "000-6、002-1 中对该类问题的“100%”目标"),
     ("目标进度", "案件数", "该乡镇该类问题在台账中的案件数（有输入错误的行不计）"),
     ("目标进度", "处置到位", "已无需处置的结论的案件数：例如无证非法采矿已按“三不留一毁闭”“两断三清”取缔到位，"
