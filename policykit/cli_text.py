@@ -60,18 +60,19 @@ ZH = {
     "Error": "错误",
 }
 
-_CLICK = ("core", "decorators", "exceptions", "formatting", "parser", "types", "utils", "termui")
-_TYPER_CONSTANTS = {
-    "DEPRECATED_STRING": "(deprecated) ",
-    "DEFAULT_STRING": "[default: {}]",
-    "ENVVAR_STRING": "[env var: {}]",
-    "REQUIRED_LONG_STRING": "[required]",
-    "ARGUMENTS_PANEL_TITLE": "Arguments",
-    "OPTIONS_PANEL_TITLE": "Options",
-    "COMMANDS_PANEL_TITLE": "Commands",
-    "ERRORS_PANEL_TITLE": "Error",
-    "ABORTED_TEXT": "Aborted.",
-}
+_CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "types", "utils", "termui")
+# Typer's help strings, computed in English when it was imported; translated from their own values.
+_TYPER_CONSTANTS = ("DEPRECATED_STRING", "DEFAULT_STRING", "ENVVAR_STRING", "REQUIRED_LONG_STRING", "ARGUMENTS_PANEL_TITLE",
+                    "OPTIONS_PANEL_TITLE", "COMMANDS_PANEL_TITLE", "ERRORS_PANEL_TITLE", "ABORTED_TEXT")
+
+
+def _click_package() -> str:
+    """The click Typer runs on: its vendored copy (Typer >= 0.16 has no click dependency), else click."""
+    try:
+        importlib.import_module("typer._click")
+        return "typer._click"
+    except ImportError:
+        return "click"
 
 
 def gettext(message: str) -> str:
@@ -107,11 +108,7 @@ def _patch_vendored_click() -> None:
 
 
 def _usage_exceptions():
-    try:
-        from typer._click import exceptions
-    except ImportError:
-        from click import exceptions
-    return exceptions
+    return importlib.import_module(f"{_click_package()}.exceptions")
 
 
 _PYDANTIC = [
@@ -164,10 +161,14 @@ def usage_error_text(exc) -> str:
 
 
 def install() -> None:
-    """Route click's and Typer's messages through the table, and set Typer's help constants."""
+    """Route Typer's click messages through the table, and set Typer's help constants."""
     _patch_vendored_click()
-    for name in _CLICK:
-        module = importlib.import_module(f"click.{name}")
+    package = _click_package()
+    for name in _CLICK_MODULES:
+        try:
+            module = importlib.import_module(f"{package}.{name}")
+        except ImportError:
+            continue
         if hasattr(module, "_"):
             module._ = gettext
         if hasattr(module, "ngettext"):
@@ -178,6 +179,6 @@ def install() -> None:
             module._ = gettext
     from typer import rich_utils
 
-    for attr, english in _TYPER_CONSTANTS.items():
-        setattr(rich_utils, attr, gettext(english))
+    for attr in _TYPER_CONSTANTS:
+        setattr(rich_utils, attr, gettext(getattr(rich_utils, attr)))
     rich_utils.RICH_HELP = "运行 '{command_path} {help_option}' 查看帮助。"

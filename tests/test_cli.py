@@ -149,3 +149,12 @@ def test_help_is_chinese():
     assert "用法：" in r.stdout and "显示本帮助并退出" in r.stdout and "[必填]" in r.stdout
     for english in ("Usage:", "Show this message", "[required]", "[default:"):
         assert english not in r.stdout, r.stdout
+
+
+def test_command_line_does_not_need_click():
+    """Typer vendors its own click; the real one is only a test tool's dependency, so the CLI must not import it."""
+    import subprocess
+    import sys
+
+    code = "import sys, policykit.cli; sys.exit('click' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
