@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from ..facts.enums import StoppedMineClass
 from ..facts.model import Case
 from ..findings.deadlines import Period
 from ..findings.model import AggregateFinding, CaseResult, Finding
@@ -241,7 +242,7 @@ def _closure_facts(job: Job, ctx: dict) -> list[str]:
     if case is not None and case.notes:
         facts.append(case.notes)
     sm = case.stopped_mine if case is not None else None
-    if sm is not None and sm.classification is not None and sm.classification.value == "cancel":
+    if sm is not None and sm.classification is StoppedMineClass.CANCEL:
         agreed = f"，于{filters.cn_date(sm.classified_on)}经县政府研究同意" if sm.classified_on else "，经县政府研究同意"
         facts.append(f"{ctx['mine_name']}为停产矿山，{ctx['township_gov']}结合采矿权人意见提出注销关闭的处置意见{agreed}。")
     ordering = {f.rule for f in job.findings}

@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 from ..facts.dates import cn_date as _cn_date
 from ..facts.dates import parse_date
-from ..findings.model import status_label as _status_label
+from ..findings.model import status_label
 from ..rules.schema import CATEGORIES, DECISIONS, DOCUMENT_KINDS, TRANSFER_TARGETS
 
 BLANK = "＿＿＿＿"
@@ -110,10 +110,6 @@ def blank(value: Any, placeholder: str = BLANK) -> Any:
     if value is None or value == "" or value == []:
         return placeholder
     return value
-
-
-def status_label(status: str | None, late: bool = False) -> str:
-    return _status_label(status, late)
 
 
 def category_label(category: str | None) -> str:

@@ -19,7 +19,7 @@ CASE_SUFFIXES = {".yaml", ".yml"}
 @dataclass
 class Loaded:
     cases: list[Case] = field(default_factory=list)
-    origins: dict[str, str] = field(default_factory=dict)  # case id -> "file:line"
+    origins: dict[str, tuple[str, int | None]] = field(default_factory=dict)  # case id -> (file, line)
     errors: list[InputError] = field(default_factory=list)
 
 
@@ -49,6 +49,10 @@ def parse_case(data, file: str, index: int | None = None, as_of: dt.date | None 
     if case.as_of is None:
         case = case.model_copy(update={"as_of": as_of or dt.date.today()})
     return case
+
+
+def _where(file: str, line: int | None) -> str:
+    return f"{file} 第 {line} 行" if line else file
 
 
 class CaseErrors(Exception):
@@ -81,11 +85,11 @@ def load_cases(paths: Iterable[Path | str], as_of: dt.date | None = None) -> Loa
             if case.id in out.origins:
                 out.errors.append(
                     InputError(
-                        f"案件编号“{case.id}”重复（首次出现在 {out.origins[case.id]}）",
+                        f"案件编号“{case.id}”重复（首次出现在 {_where(*out.origins[case.id])}）",
                         file=file, line=line, field="id", case=case.id, expected="每个案件编号唯一",
                     )
                 )
                 continue
-            out.origins[case.id] = f"{file}:{line}" if line else file
+            out.origins[case.id] = (file, line)
             out.cases.append(case)
     return out

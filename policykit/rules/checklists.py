@@ -73,11 +73,11 @@ class Vocabulary:
         return out
 
     def _describe_list(self, name: str) -> str:
-        return f"{name}（{self.titles[name]}）" if name in self.titles else f"{name} "
+        return f"{name}（{self.titles[name]}）" if name in self.titles else name
 
     def _unknown_list(self, given: str, case_id: str) -> InputError:
         every = self.known or self
-        options = "、".join(every._describe_list(n).strip() for n in every.items) or "（规则包中没有清单）"
+        options = "、".join(every._describe_list(n) for n in every.items) or "（规则包中没有清单）"
         near = difflib.get_close_matches(given, list(every.lists), n=1, cutoff=0.5)
         hint = f"，是否应为“{every.lists[near[0]]}”？" if near else ""
         return InputError(f"规则包中没有清单“{given}”{hint}", field=f"checklists.{given}", case=case_id,
@@ -91,7 +91,8 @@ class Vocabulary:
         if near:
             item = self.items[name].get(near[0]) or self.items[name].get(_plain(near[0]))
             hint = f"，是否应为“{item}”（{labels[item]}）？"
-        return InputError(f"清单 {self._describe_list(name)}没有事项“{given}”{hint}",
+        gap = "" if name in self.titles else " "  # "清单 x（两断三清）没有…" / "清单 x 没有…"
+        return InputError(f"清单 {self._describe_list(name)}{gap}没有事项“{given}”{hint}",
                           field=f"checklists.{given_list}.{given}", case=case_id, expected=options)
 
     def json_schema(self) -> dict:

@@ -175,8 +175,7 @@ class Engine:
             try:
                 results.append(self.check(case))
             except CaseErrors as exc:
-                file, _, line = loaded.origins.get(case.id, "").rpartition(":")
-                file, line = (file, int(line)) if line.isdigit() else (loaded.origins.get(case.id), None)
+                file, line = loaded.origins.get(case.id, (None, None))
                 errors.extend(replace(e, file=e.file or file, line=e.line or line) for e in exc.errors)
                 continue
             cases.append(case)
